@@ -1,0 +1,109 @@
+// Numbered schema migrations, applied in order on open (PRAGMA user_version).
+// Append new ones; never edit one that has shipped.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the domain model of DESIGN.md
+  `
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+  );
+
+  CREATE TABLE builds (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    started_us INTEGER,
+    finished_us INTEGER,
+    result TEXT,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    ingested_us INTEGER NOT NULL,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    report TEXT NOT NULL,
+    UNIQUE (job_id, number)
+  );
+
+  CREATE TABLE node_configs (
+    id INTEGER PRIMARY KEY,
+    image TEXT NOT NULL,
+    machine TEXT NOT NULL,
+    UNIQUE (image, machine)
+  );
+
+  CREATE TABLE tests (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT,
+    options TEXT NOT NULL
+  );
+
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+    test_id INTEGER NOT NULL REFERENCES tests(id),
+    node_config_id INTEGER NOT NULL REFERENCES node_configs(id),
+    host TEXT,
+    description TEXT,
+    perf_version TEXT,
+    start_us INTEGER,
+    end_us INTEGER,
+    status TEXT,
+    UNIQUE (build_id, test_id, node_config_id)
+  );
+  CREATE INDEX runs_by_series ON runs (test_id, node_config_id, build_id);
+
+  -- One PerfData item. name is one of the six plotted metrics, or NULL for
+  -- items kept but not plotted (other latency types, cluster labels).
+  CREATE TABLE metrics (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT,
+    unit TEXT NOT NULL,
+    labels TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX metrics_by_run_name ON metrics (run_id, name) WHERE name IS NOT NULL;
+  CREATE INDEX metrics_by_run ON metrics (run_id);
+
+  CREATE TABLE metric_stats (
+    metric_id INTEGER NOT NULL REFERENCES metrics(id) ON DELETE CASCADE,
+    stat TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (metric_id, stat)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE resource_points (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    container TEXT NOT NULL,
+    t_us INTEGER NOT NULL,
+    cpu REAL,
+    memory REAL,
+    cpu_unit TEXT NOT NULL,
+    memory_unit TEXT NOT NULL,
+    PRIMARY KEY (run_id, container, t_us)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE probe_events (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    probe TEXT NOT NULL,
+    pod TEXT,
+    uid TEXT,
+    instance INTEGER NOT NULL DEFAULT 0,
+    t_us INTEGER NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('test', 'kubelet'))
+  );
+  CREATE INDEX probe_events_by_run ON probe_events (run_id, probe, t_us);
+
+  CREATE TABLE pod_startups (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    pod TEXT NOT NULL,
+    uid TEXT,
+    instance INTEGER NOT NULL DEFAULT 0,
+    slo_duration_s REAL,
+    e2e_duration_s REAL,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, pod, instance)
+  ) WITHOUT ROWID;
+  `,
+];
