@@ -1,0 +1,381 @@
+// Reads one build directory (the layout of FORMATS.md) into a BuildRecord:
+// runs the parsers over its files, groups perf data and time series into runs
+// (test x node config), ties kubelet probe events to runs by test time window,
+// and keeps an ingest report. Reads files; never touches the database.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  BuildRecord,
+  FileReport,
+  IngestReport,
+  IngestWarning,
+  JUnitCase,
+  Micros,
+  NodeTimeSeries,
+  PerfData,
+  ProbeEvent,
+  ProwInfo,
+  RunRecord,
+} from '../lib/model';
+import { parseBuildLog } from './parsers/buildlog';
+import { parseJUnit } from './parsers/junit';
+import { readKubeletLog } from './parsers/kubelet/reader';
+import { looksBinary, readLines } from './parsers/lines';
+import { nodeConfigFrom } from './parsers/nodeconfig';
+import { parsePerfDataText } from './parsers/perfdata';
+import { parseFinished, parseStarted } from './parsers/prow';
+import { parseTestOptions } from './parsers/testname';
+import { parseTimeSeriesText } from './parsers/timeseries';
+import { fromUnixSeconds } from '../lib/time';
+
+/** The kinds of files a build directory may hold; everything else is ignored. */
+type FileKind = 'build-log' | 'started' | 'finished' | 'perfdata' | 'timeseries' | 'junit' | 'kubelet-log';
+
+const FILE_KINDS: { kind: FileKind; match: RegExp }[] = [
+  { kind: 'build-log', match: /^build-log\.txt$/ },
+  { kind: 'started', match: /^started\.json$/ },
+  { kind: 'finished', match: /^finished\.json$/ },
+  { kind: 'perfdata', match: /^artifacts\/performance-[^/]*\.json$/ },
+  { kind: 'timeseries', match: /^artifacts\/time_series-[^/]*\.json$/ },
+  { kind: 'junit', match: /^artifacts\/junit[^/]*\.xml$/ },
+  { kind: 'kubelet-log', match: /^artifacts\/[^/]+\/(kubelet\.log(\.gz)?|kubelet-journal(\.log)?(\.gz)?|journal\.log(\.gz)?)$/ },
+];
+
+export interface BuildFile {
+  rel: string;
+  abs: string;
+  kind: FileKind;
+  bytes: number;
+}
+
+export function kindOf(rel: string): FileKind | undefined {
+  return FILE_KINDS.find((k) => k.match.test(rel))?.kind;
+}
+
+/** The known files of a build directory, sorted by path. */
+export function listBuildFiles(dir: string): BuildFile[] {
+  const out: BuildFile[] = [];
+  const walk = (sub: string, depth: number) => {
+    for (const ent of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${ent.name}` : ent.name;
+      if (ent.isDirectory() && depth < 2) walk(rel, depth + 1);
+      else if (ent.isFile()) {
+        const kind = kindOf(rel);
+        if (kind) {
+          const abs = path.join(dir, rel);
+          out.push({ rel, abs, kind, bytes: fs.statSync(abs).size });
+        }
+      }
+    }
+  };
+  walk('', 0);
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** sha256 over the known files' paths and bytes: equal content, equal hash, wherever it came from. */
+export async function contentHash(files: BuildFile[]): Promise<string> {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(f.rel + '\0');
+    for await (const chunk of fs.createReadStream(f.abs)) h.update(chunk as Buffer);
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** Perf data or time series of one test on one node, before grouping into runs. */
+interface Piece {
+  key: string;
+  labels: Record<string, string>;
+  file: string;
+  line?: number;
+  /** When the test ended: the `timestamp` label, else the block's log time. */
+  end?: Micros;
+  description?: string;
+  fromArtifact: boolean;
+  perf?: PerfData;
+  series?: NodeTimeSeries;
+}
+
+interface Run extends RunRecord {
+  fromArtifact: boolean;
+}
+
+export interface ReadBuildOptions {
+  job: string;
+  number: number;
+  source: string;
+}
+
+export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<BuildRecord> {
+  const files = listBuildFiles(dir);
+  const warnings: IngestWarning[] = [];
+  const reports: FileReport[] = [];
+  const pieces: Piece[] = [];
+  const junit: JUnitCase[] = [];
+  const prow: ProwInfo = {};
+  const specTimes: Micros[] = [];
+
+  if (!fs.existsSync(path.join(dir, 'artifacts'))) {
+    warnings.push({ file: 'artifacts/', message: 'no artifacts folder: only build-log.txt blocks can be read' });
+  }
+
+  const report = (f: BuildFile, blocks: number, items: number, skipped = 0) =>
+    reports.push({ file: f.rel, kind: f.kind, bytes: f.bytes, blocks, items, skipped });
+
+  // Prow files first: the build's time resolves the yearless log lines.
+  for (const f of files.filter((f) => f.kind === 'started' || f.kind === 'finished')) {
+    const text = await readText(f, warnings);
+    if (text === undefined) {
+      report(f, 0, 0, 1);
+      continue;
+    }
+    const parsed = f.kind === 'started' ? parseStarted(text, f.rel) : parseFinished(text, f.rel);
+    Object.assign(prow, parsed.info);
+    warnings.push(...parsed.warnings);
+    report(f, 1, Object.keys(parsed.info).length);
+  }
+
+  for (const f of files) {
+    if (f.kind === 'perfdata' || f.kind === 'timeseries') {
+      const text = await readText(f, warnings);
+      if (text === undefined) {
+        report(f, 0, 0, 1);
+        continue;
+      }
+      if (f.kind === 'perfdata') {
+        const r = parsePerfDataText(text, { file: f.rel });
+        warnings.push(...r.warnings);
+        if (r.perf) pieces.push(pieceOf(r.perf.labels, f.rel, undefined, undefined, undefined, true, { perf: r.perf }));
+        report(f, 1, r.perf?.dataItems.length ?? 0, r.perf ? 0 : 1);
+      } else {
+        const r = parseTimeSeriesText(text, { file: f.rel });
+        warnings.push(...r.warnings);
+        if (r.series) pieces.push(pieceOf(r.series.labels, f.rel, undefined, undefined, undefined, true, { series: r.series }));
+        report(f, 1, r.series ? Object.keys(r.series.opSeries).length + Object.keys(r.series.resourceSeries).length : 0, r.series ? 0 : 1);
+      }
+    } else if (f.kind === 'junit') {
+      const text = await readText(f, warnings);
+      if (text === undefined) {
+        report(f, 0, 0, 1);
+        continue;
+      }
+      const r = parseJUnit(text, f.rel);
+      warnings.push(...r.warnings);
+      junit.push(...r.cases);
+      report(f, 1, r.cases.length);
+    } else if (f.kind === 'build-log') {
+      if (await isBinary(f)) {
+        warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
+        report(f, 0, 0, 1);
+        continue;
+      }
+      const r = await parseBuildLog(readLines(fs.createReadStream(f.abs)), { file: f.rel, buildTime: prow.started });
+      warnings.push(...r.warnings);
+      for (const b of r.perf) {
+        pieces.push(pieceOf(b.perf.labels, f.rel, b.line, b.loggedAt, b.itDescription, false, { perf: b.perf }));
+      }
+      for (const b of r.series) {
+        pieces.push(pieceOf(b.series.labels, f.rel, b.line, b.loggedAt, b.itDescription, false, { series: b.series }));
+      }
+      for (const s of r.specs) if (s.time !== undefined) specTimes.push(s.time);
+      report(f, r.blocks, r.perf.length + r.series.length, r.blocks - r.perf.length - r.series.length);
+    }
+  }
+
+  const runs = groupRuns(pieces, warnings);
+  setWindows(runs, prow.started);
+  applyJUnit(runs, junit);
+
+  if (prow.started === undefined) {
+    const dated = [...runs.map((r) => r.end), ...specTimes].filter((t): t is Micros => t !== undefined);
+    if (dated.length) {
+      prow.started = Math.min(...dated);
+      warnings.push({
+        file: 'started.json',
+        message: 'no build start time; using the earliest dated fact in the build',
+      });
+    } else {
+      warnings.push({ file: 'started.json', message: 'no build start time and no dated fact in the build' });
+    }
+  }
+
+  for (const f of files.filter((f) => f.kind === 'kubelet-log')) {
+    await readKubeletInto(f, runs, prow.started, warnings, report);
+  }
+
+  const out: RunRecord[] = runs.map(({ fromArtifact: _, ...r }) => r);
+  const ingestReport: IngestReport = {
+    files: reports,
+    warnings,
+    runs: out.length,
+    metrics: out.reduce((n, r) => n + r.items.length, 0),
+    probeEvents: out.reduce((n, r) => n + r.probes.length, 0),
+  };
+  return {
+    job: opts.job,
+    number: opts.number,
+    started: prow.started,
+    finished: prow.finished,
+    result: prow.result ?? (prow.passed === undefined ? undefined : prow.passed ? 'SUCCESS' : 'FAILURE'),
+    source: opts.source,
+    contentHash: await contentHash(files),
+    runs: out,
+    report: ingestReport,
+  };
+}
+
+function pieceOf(
+  labels: Record<string, string>,
+  file: string,
+  line: number | undefined,
+  loggedAt: Micros | undefined,
+  itDescription: string | undefined,
+  fromArtifact: boolean,
+  body: { perf?: PerfData; series?: NodeTimeSeries },
+): Piece {
+  const { node } = nodeConfigFrom(labels);
+  const ts = Number(labels.timestamp);
+  const end = labels.timestamp && Number.isFinite(ts) && ts > 0 ? fromUnixSeconds(ts) : loggedAt;
+  return {
+    key: `${labels.test ?? ''}\0${node.image}\0${node.machine}`,
+    labels,
+    file,
+    line,
+    end,
+    description: labels.desc || itDescription,
+    fromArtifact,
+    ...body,
+  };
+}
+
+/**
+ * Groups pieces into runs. Artifact files win over build-log blocks for the
+ * same run (newer jobs print both); among blocks of one kind the last wins,
+ * since a retry repeats the block and the final attempt is the one that counts.
+ */
+function groupRuns(pieces: Piece[], warnings: IngestWarning[]): Run[] {
+  const runs = new Map<string, Run>();
+  const perfFrom = new Map<string, Piece>();
+  const seriesFrom = new Map<string, Piece>();
+  for (const p of pieces) {
+    if (!p.labels.test) {
+      warnings.push({ file: p.file, line: p.line, message: 'perf data without a "test" label; skipped' });
+      continue;
+    }
+    let run = runs.get(p.key);
+    if (!run) {
+      const ident = nodeConfigFrom(p.labels);
+      run = {
+        test: p.labels.test,
+        options: parseTestOptions(p.labels.test),
+        node: ident.node,
+        host: ident.host,
+        items: [],
+        resources: {},
+        probes: [],
+        podStartups: [],
+        fromArtifact: p.fromArtifact,
+      };
+      runs.set(p.key, run);
+    }
+    run.description ??= p.description;
+    if (run.end === undefined || (p.end !== undefined && p.end > run.end)) run.end = p.end ?? run.end;
+    const chosen = p.perf ? perfFrom : seriesFrom;
+    const prev = chosen.get(p.key);
+    if (prev && prev.fromArtifact && !p.fromArtifact) continue;
+    if (prev && prev.fromArtifact === p.fromArtifact) {
+      warnings.push({
+        file: p.file,
+        line: p.line,
+        message: `${p.perf ? 'perf data' : 'time series'} for ${p.labels.test} repeated (first at ${prev.file}${prev.line ? `:${prev.line}` : ''}); the later one is kept`,
+      });
+    }
+    chosen.set(p.key, p);
+    if (p.perf) {
+      run.items = p.perf.dataItems;
+      run.perfVersion = p.perf.version;
+    } else if (p.series) {
+      run.resources = p.series.resourceSeries;
+      run.probes = Object.entries(p.series.opSeries).flatMap(([probe, times]) =>
+        times.map((time): ProbeEvent => ({ probe, time, instance: 0, source: 'test' })),
+      );
+    }
+    if (p.description) run.description = p.description;
+  }
+  return [...runs.values()];
+}
+
+/** Tests on one host run one after another: each window ends at its test's end and starts where the previous one ended. */
+function setWindows(runs: Run[], buildStart: Micros | undefined) {
+  const byHost = new Map<string, Run[]>();
+  for (const r of runs) {
+    const k = r.host ?? '';
+    byHost.set(k, [...(byHost.get(k) ?? []), r]);
+  }
+  for (const list of byHost.values()) {
+    list.sort((a, b) => (a.end ?? Infinity) - (b.end ?? Infinity));
+    let start = buildStart;
+    for (const r of list) {
+      const firstOp = r.probes.length ? Math.min(...r.probes.map((p) => p.time)) : undefined;
+      r.start = start ?? firstOp;
+      if (r.start !== undefined && firstOp !== undefined && firstOp < r.start) r.start = firstOp;
+      if (r.end !== undefined) start = r.end;
+    }
+  }
+}
+
+function applyJUnit(runs: Run[], cases: JUnitCase[]) {
+  for (const r of runs) {
+    if (!r.description) continue;
+    const c = cases.find((c) => c.name.includes(r.description!));
+    if (c) r.status = c.status;
+  }
+}
+
+async function readKubeletInto(
+  f: BuildFile,
+  runs: Run[],
+  reference: Micros | undefined,
+  warnings: IngestWarning[],
+  report: (f: BuildFile, blocks: number, items: number, skipped?: number) => void,
+) {
+  const host = f.rel.split('/')[1];
+  const onHost = runs.filter((r) => r.host === host || (r.host && (r.host.startsWith(host) || host.startsWith(r.host))));
+  const result = await readKubeletLog(fs.createReadStream(f.abs), { file: f.rel, reference });
+  warnings.push(...result.warnings);
+  let kept = 0;
+  if (!onHost.length) {
+    warnings.push({ file: f.rel, message: `no test ran on host ${host}; its kubelet log is not tied to any run` });
+  }
+  for (const r of onHost) {
+    const inWindow = (t: Micros) => (r.start === undefined || t >= r.start) && (r.end === undefined || t < r.end);
+    const events = result.events.filter((e) => inWindow(e.time));
+    const pods = new Set(events.map((e) => `${e.pod}\0${e.instance}`));
+    r.probes.push(...events);
+    r.podStartups.push(...result.podStartups.filter((p) => pods.has(`${p.pod}\0${p.instance}`)));
+    kept += events.length;
+  }
+  report(f, result.lines, kept, result.skipped);
+}
+
+async function readText(f: BuildFile, warnings: IngestWarning[]): Promise<string | undefined> {
+  const buf = fs.readFileSync(f.abs);
+  if (looksBinary(buf.subarray(0, 8192))) {
+    warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
+    return undefined;
+  }
+  return buf.toString('utf8');
+}
+
+async function isBinary(f: BuildFile): Promise<boolean> {
+  const fd = fs.openSync(f.abs, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return looksBinary(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+}

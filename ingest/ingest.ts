@@ -1,0 +1,71 @@
+// Ingests builds found by a source: unpacks archives, reads each build with
+// the parsers and writes it with the loader. Shared by `kpd ingest`,
+// `kpd demo`, `kpd reingest` and the upload route.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DB } from '../lib/db/open';
+import { readBuild } from './build';
+import { writeBuild, type LoadOutcome } from './load';
+import type { BuildLocation } from './sources/local';
+import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
+
+export interface IngestedBuild {
+  job: string;
+  number: number;
+  outcome: LoadOutcome;
+  runs: number;
+  rows: number;
+  warnings: number;
+}
+
+export interface IngestOptions {
+  replace?: boolean;
+  limits?: ArchiveLimits;
+  onBuild?: (done: number, total: number, build: IngestedBuild) => void;
+}
+
+/** Runs `fn` on the build directory of `loc`, unpacking an archive into a temporary directory first. */
+export async function withBuildDir<T>(
+  loc: Pick<BuildLocation, 'path' | 'archive'>,
+  fn: (dir: string) => Promise<T>,
+  limits?: ArchiveLimits,
+): Promise<T> {
+  if (!loc.archive) return fn(loc.path);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-build-'));
+  try {
+    await extractBuildArchive(fs.createReadStream(loc.path), tmp, limits);
+    return await fn(tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOptions = {}): Promise<IngestedBuild> {
+  return withBuildDir(
+    loc,
+    async (dir) => {
+      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: loc.path });
+      const res = writeBuild(db, build, { replace: opts.replace });
+      return {
+        job: loc.job,
+        number: loc.number,
+        outcome: res.outcome,
+        runs: build.runs.length,
+        rows: res.rows,
+        warnings: build.report.warnings.length,
+      };
+    },
+    opts.limits,
+  );
+}
+
+export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOptions = {}): Promise<IngestedBuild[]> {
+  const out: IngestedBuild[] = [];
+  for (const loc of locs) {
+    const r = await ingestBuild(db, loc, opts);
+    out.push(r);
+    opts.onBuild?.(out.length, locs.length, r);
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+// Writes one parsed build into SQLite in a single transaction: the build is
+// there whole or not at all. The same content again is a no-op; changed
+// content replaces the build (its runs and everything under them) atomically.
+import type { DB } from '../lib/db/open';
+import type { BuildRecord, RunRecord } from '../lib/model';
+import { metricNameOf } from './parsers/metrics';
+
+export type LoadOutcome = 'inserted' | 'replaced' | 'unchanged';
+
+export interface LoadResult {
+  outcome: LoadOutcome;
+  buildId: number;
+  rows: number;
+}
+
+export interface LoadOptions {
+  /** When false, different content for an existing build is refused (BuildConflictError). */
+  replace?: boolean;
+}
+
+export class BuildConflictError extends Error {
+  constructor(
+    readonly job: string,
+    readonly number: number,
+  ) {
+    super(`build ${job}#${number} exists with different content; replace it explicitly`);
+  }
+}
+
+/** Prepared statements, built once per database handle. */
+class Statements {
+  readonly job;
+  readonly jobId;
+  readonly existing;
+  readonly deleteBuild;
+  readonly insertBuild;
+  readonly nodeConfig;
+  readonly nodeConfigId;
+  readonly test;
+  readonly testId;
+  readonly insertRun;
+  readonly insertMetric;
+  readonly insertStat;
+  readonly insertPoint;
+  readonly insertProbe;
+  readonly insertStartup;
+
+  constructor(db: DB) {
+    this.job = db.prepare('INSERT INTO jobs (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
+    this.jobId = db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE name = ?');
+    this.existing = db.prepare<[number, number], { id: number; content_hash: string }>(
+      'SELECT id, content_hash FROM builds WHERE job_id = ? AND number = ?',
+    );
+    this.deleteBuild = db.prepare('DELETE FROM builds WHERE id = ?');
+    this.insertBuild = db.prepare(
+      `INSERT INTO builds (job_id, number, started_us, finished_us, result, source, content_hash, ingested_us, warnings, report)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.nodeConfig = db.prepare(
+      'INSERT INTO node_configs (image, machine) VALUES (?, ?) ON CONFLICT (image, machine) DO NOTHING',
+    );
+    this.nodeConfigId = db.prepare<[string, string], { id: number }>(
+      'SELECT id FROM node_configs WHERE image = ? AND machine = ?',
+    );
+    this.test = db.prepare(
+      `INSERT INTO tests (name, description, options) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET description = coalesce(excluded.description, tests.description)`,
+    );
+    this.testId = db.prepare<[string], { id: number }>('SELECT id FROM tests WHERE name = ?');
+    this.insertRun = db.prepare(
+      `INSERT INTO runs (build_id, test_id, node_config_id, host, description, perf_version, start_us, end_us, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels) VALUES (?, ?, ?, ?)');
+    this.insertStat = db.prepare('INSERT INTO metric_stats (metric_id, stat, value) VALUES (?, ?, ?)');
+    this.insertPoint = db.prepare(
+      `INSERT OR REPLACE INTO resource_points (run_id, container, t_us, cpu, memory, cpu_unit, memory_unit)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertProbe = db.prepare(
+      'INSERT INTO probe_events (run_id, probe, pod, uid, instance, t_us, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertStartup = db.prepare(
+      `INSERT OR REPLACE INTO pod_startups (run_id, pod, uid, instance, slo_duration_s, e2e_duration_s, flagged)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+}
+
+const statements = new WeakMap<DB, Statements>();
+
+function prepared(db: DB): Statements {
+  let s = statements.get(db);
+  if (!s) {
+    s = new Statements(db);
+    statements.set(db, s);
+  }
+  return s;
+}
+
+/** The id of a job, creating it when new. */
+export function ensureJob(db: DB, name: string): number {
+  const s = prepared(db);
+  s.job.run(name);
+  return s.jobId.get(name)!.id;
+}
+
+export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): LoadResult {
+  const s = prepared(db);
+  const write = db.transaction((): LoadResult => {
+    const jobId = ensureJob(db, build.job);
+    const existing = s.existing.get(jobId, build.number);
+    if (existing && existing.content_hash === build.contentHash) {
+      return { outcome: 'unchanged', buildId: existing.id, rows: 0 };
+    }
+    if (existing && opts.replace === false) throw new BuildConflictError(build.job, build.number);
+    if (existing) s.deleteBuild.run(existing.id);
+
+    const buildId = Number(
+      s.insertBuild.run(
+        jobId,
+        build.number,
+        build.started ?? null,
+        build.finished ?? null,
+        build.result ?? null,
+        build.source,
+        build.contentHash,
+        Date.now() * 1000,
+        build.report.warnings.length,
+        JSON.stringify(build.report),
+      ).lastInsertRowid,
+    );
+    let rows = 1;
+    for (const run of build.runs) rows += writeRun(s, buildId, run);
+    return { outcome: existing ? 'replaced' : 'inserted', buildId, rows };
+  });
+  return write.immediate();
+}
+
+function writeRun(s: Statements, buildId: number, run: RunRecord): number {
+  s.nodeConfig.run(run.node.image, run.node.machine);
+  const nodeConfigId = s.nodeConfigId.get(run.node.image, run.node.machine)!.id;
+  s.test.run(run.test, run.description ?? null, JSON.stringify(run.options));
+  const testId = s.testId.get(run.test)!.id;
+  const runId = Number(
+    s.insertRun.run(
+      buildId,
+      testId,
+      nodeConfigId,
+      run.host ?? null,
+      run.description ?? null,
+      run.perfVersion ?? null,
+      run.start ?? null,
+      run.end ?? null,
+      run.status ?? null,
+    ).lastInsertRowid,
+  );
+  let rows = 1;
+  const named = new Set<string>();
+  for (const item of run.items) {
+    let name = metricNameOf(item);
+    // A second item for the same plot (a retry printed twice) is kept but not plotted.
+    if (name && named.has(name)) name = null;
+    if (name) named.add(name);
+    const metricId = Number(
+      s.insertMetric.run(runId, name, item.unit, JSON.stringify(item.labels)).lastInsertRowid,
+    );
+    rows++;
+    for (const [stat, value] of Object.entries(item.data)) {
+      s.insertStat.run(metricId, stat, value);
+      rows++;
+    }
+  }
+  for (const [container, series] of Object.entries(run.resources)) {
+    for (let i = 0; i < series.ts.length; i++) {
+      s.insertPoint.run(
+        runId,
+        container,
+        series.ts[i],
+        series.cpu[i] ?? null,
+        series.memory[i] ?? null,
+        series.unit.cpu,
+        series.unit.memory,
+      );
+      rows++;
+    }
+  }
+  for (const e of run.probes) {
+    s.insertProbe.run(runId, e.probe, e.pod ?? null, e.uid ?? null, e.instance, e.time, e.source);
+    rows++;
+  }
+  for (const p of run.podStartups) {
+    s.insertStartup.run(
+      runId,
+      p.pod,
+      p.uid ?? null,
+      p.instance,
+      p.sloDuration ?? null,
+      p.e2eDuration ?? null,
+      p.flagged ? 1 : 0,
+    );
+    rows++;
+  }
+  return rows;
+}

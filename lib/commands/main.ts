@@ -1,0 +1,4 @@
+// Entry point of bin/kpd.
+import { program } from './program';
+
+await program().parseAsync(process.argv);

@@ -1,0 +1,63 @@
+// Resolves a user's selection (job, test, image, machine) to database ids;
+// an unknown or ambiguous selection is a SelectionError that lists the choices.
+import type { DB } from '../db/open';
+import type { NodeConfig } from '../model';
+import { SelectionError } from './errors';
+
+export interface Selection {
+  job: string;
+  test: string;
+  image?: string;
+  machine?: string;
+}
+
+export interface ResolvedSelection {
+  jobId: number;
+  testId: number;
+  nodeConfigId: number;
+  test: string;
+  node: NodeConfig;
+}
+
+export function jobId(db: DB, job: string): number {
+  const row = db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE name = ?').get(job);
+  if (!row) {
+    const jobs = db.prepare<[], { name: string }>('SELECT name FROM jobs ORDER BY name').all().map((r) => r.name);
+    throw new SelectionError(`no job "${job}"`, jobs);
+  }
+  return row.id;
+}
+
+export function resolveSelection(db: DB, sel: Selection): ResolvedSelection {
+  const job = jobId(db, sel.job);
+  const test = db.prepare<[string], { id: number }>('SELECT id FROM tests WHERE name = ?').get(sel.test);
+  const testsOfJob = () =>
+    db
+      .prepare<[number], { name: string }>(
+        `SELECT DISTINCT t.name FROM tests t JOIN runs r ON r.test_id = t.id JOIN builds b ON b.id = r.build_id
+         WHERE b.job_id = ? ORDER BY t.name`,
+      )
+      .all(job)
+      .map((r) => r.name);
+  if (!test) throw new SelectionError(`no test "${sel.test}" in job ${sel.job}`, testsOfJob());
+  const configs = db
+    .prepare<[number, number], { id: number; image: string; machine: string }>(
+      `SELECT DISTINCT n.id, n.image, n.machine FROM node_configs n
+       JOIN runs r ON r.node_config_id = n.id JOIN builds b ON b.id = r.build_id
+       WHERE b.job_id = ? AND r.test_id = ? ORDER BY n.image, n.machine`,
+    )
+    .all(job, test.id);
+  if (!configs.length) throw new SelectionError(`no runs of test "${sel.test}" in job ${sel.job}`, testsOfJob());
+  const matching = configs.filter(
+    (c) => (sel.image === undefined || c.image === sel.image) && (sel.machine === undefined || c.machine === sel.machine),
+  );
+  const list = (cs: typeof configs) => cs.map((c) => `--image '${c.image}' --machine '${c.machine}'`);
+  if (!matching.length) {
+    throw new SelectionError(`no runs of ${sel.test} on that image/machine`, list(configs));
+  }
+  if (matching.length > 1) {
+    throw new SelectionError(`test ${sel.test} ran on ${matching.length} node configs`, list(matching));
+  }
+  const c = matching[0];
+  return { jobId: job, testId: test.id, nodeConfigId: c.id, test: sel.test, node: { image: c.image, machine: c.machine } };
+}
