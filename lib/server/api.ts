@@ -1,0 +1,33 @@
+// Helpers for the JSON route handlers under app/api/v1: the same query
+// functions as the CLI, errors as JSON with the right status.
+import { SelectionError } from '../queries/errors';
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+/** Runs a query; a bad selection is a 404 (unknown) or 400 (ambiguous) with the choices. */
+export function answer(fn: () => unknown): Response {
+  try {
+    return json(fn());
+  } catch (e) {
+    if (e instanceof SelectionError) {
+      const status = /^no /.test(e.message) ? 404 : 400;
+      return json({ error: e.message, choices: e.choices }, status);
+    }
+    if (e instanceof BadRequest) return json({ error: e.message }, 400);
+    throw e;
+  }
+}
+
+export class BadRequest extends Error {}
+
+export function intParam(params: URLSearchParams, name: string): number | undefined {
+  const v = params.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new BadRequest(`${name} must be a whole number`);
+  return Number(v);
+}
