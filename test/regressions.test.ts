@@ -1,0 +1,152 @@
+// Change-point detection: where steps are found, what is not a step, and
+// which way each metric regresses.
+
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  detectChangePoints,
+  isRegression,
+  regressionDirection,
+  studentTwoSidedP,
+  type ChangePoint,
+} from '../lib/regressions';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** levels[i] times Gaussian noise with the given coefficient of variation. */
+function noisy(levels: number[], cv: number, seed: number): number[] {
+  const rnd = prng(seed);
+  return levels.map((level) => level * (1 + cv * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd())));
+}
+
+function steps(...parts: Array<[level: number, count: number]>): number[] {
+  return parts.flatMap(([level, count]) => Array<number>(count).fill(level));
+}
+
+const indexes = (cps: ChangePoint[]): number[] => cps.map((cp) => cp.index);
+
+describe('detectChangePoints', () => {
+  it('finds a 20 % step at index 30 in a noisy series, with its levels', () => {
+    const cps = detectChangePoints(noisy(steps([100, 30], [120, 30]), 0.05, 1));
+    expect(indexes(cps)).toEqual([30]);
+    const [cp] = cps;
+    expect(Math.abs(cp.before - 100)).toBeLessThan(3);
+    expect(Math.abs(cp.after - 120)).toBeLessThan(3.6);
+    expect(Math.abs(cp.change - 0.2)).toBeLessThan(0.05);
+    expect(cp.pValue).toBeLessThan(1e-6);
+  });
+
+  it('finds nothing in a flat noisy series', () => {
+    expect(detectChangePoints(noisy(steps([100, 200]), 0.05, 2))).toEqual([]);
+  });
+
+  it('does not take a single spike for a change, in the middle or as the newest build', () => {
+    const middle = noisy(steps([100, 60]), 0.05, 3);
+    middle[30] = 300;
+    expect(detectChangePoints(middle)).toEqual([]);
+    const newest = noisy(steps([100, 60]), 0.05, 3);
+    newest[59] = 300;
+    expect(detectChangePoints(newest)).toEqual([]);
+  });
+
+  it('does not take two adjacent spikes for a change', () => {
+    const v = noisy(steps([100, 60]), 0.05, 4);
+    v[30] = 250;
+    v[31] = 260;
+    expect(detectChangePoints(v)).toEqual([]);
+  });
+
+  it('finds two steps as two change points', () => {
+    const cps = detectChangePoints(noisy(steps([100, 40], [120, 40], [90, 40]), 0.05, 5));
+    expect(indexes(cps)).toEqual([40, 80]);
+    expect(cps.map((cp) => Math.round(cp.change * 100))).toEqual([19, -26]);
+  });
+
+  it('reports exact levels and p = 0 for a noise-free step', () => {
+    expect(detectChangePoints(steps([10, 20], [15, 20]))).toEqual([
+      { index: 20, before: 10, after: 15, change: 0.5, pValue: 0 },
+    ]);
+  });
+
+  it('finds nothing in a constant or too short series', () => {
+    expect(detectChangePoints(steps([7, 100]))).toEqual([]);
+    expect(detectChangePoints([1, 1, 1, 9, 9])).toEqual([]);
+    expect(detectChangePoints([])).toEqual([]);
+  });
+
+  it('waits for more than one build at a new level before reporting it', () => {
+    const history = noisy(steps([100, 40], [130, 3]), 0.04, 6);
+    expect(detectChangePoints(history.slice(0, 41))).toEqual([]);
+    expect(indexes(detectChangePoints(history))).toEqual([40]);
+  });
+
+  it('drops significant changes smaller than minRelativeChange', () => {
+    const v = noisy(steps([100, 40], [103, 40]), 0.002, 7);
+    expect(detectChangePoints(v)).toEqual([]);
+    expect(indexes(detectChangePoints(v, { minRelativeChange: 0.01 }))).toEqual([40]);
+  });
+
+  it('gives an infinite relative change from a zero level', () => {
+    expect(detectChangePoints(steps([0, 10], [5, 10]))).toEqual([
+      { index: 10, before: 0, after: 5, change: Infinity, pValue: 0 },
+    ]);
+  });
+
+  it('finds steps far apart in a long history', () => {
+    const v = noisy(steps([100, 1000], [110, 2000], [95, 2000]), 0.03, 8);
+    expect(indexes(detectChangePoints(v))).toEqual([1000, 3000]);
+  });
+
+  it('finds the same change points whatever the unit (power-of-two scales are exact)', () => {
+    const base = noisy(steps([100, 25], [125, 25], [100, 25]), 0.05, 9);
+    fc.assert(
+      fc.property(fc.integer({ min: -20, max: 20 }), (e) => {
+        const scaled = base.map((v) => v * 2 ** e);
+        expect(indexes(detectChangePoints(scaled))).toEqual(indexes(detectChangePoints(base)));
+      }),
+    );
+  });
+
+  it('rejects values that are not finite and options out of range', () => {
+    expect(() => detectChangePoints([1, 2, NaN])).toThrow('detectChangePoints: values[2] is not a finite number: NaN');
+    expect(() => detectChangePoints([1], { pValue: 0 })).toThrow('pValue must be in (0, 1]: 0');
+    expect(() => detectChangePoints([1], { minSegment: 1 })).toThrow('minSegment must be an integer >= 2: 1');
+    expect(() => detectChangePoints([1], { window: 5 })).toThrow('window must be an integer >= 2 * minSegment: 5');
+  });
+});
+
+describe('studentTwoSidedP', () => {
+  it('matches tabulated Student t tail probabilities', () => {
+    expect(studentTwoSidedP(2, 10)).toBeCloseTo(0.0733880348, 9);
+    expect(studentTwoSidedP(1, 1)).toBeCloseTo(0.5, 12);
+    expect(studentTwoSidedP(0, 5)).toBe(1);
+    expect(studentTwoSidedP(Infinity, 5)).toBe(0);
+  });
+});
+
+describe('regression direction', () => {
+  const cp = (change: number): ChangePoint => ({ index: 10, before: 100, after: 100 * (1 + change), change, pValue: 0 });
+
+  it('treats a rise as worse for latency, CPU and memory and a fall as worse for throughput', () => {
+    expect(regressionDirection('latency', 'Perc99')).toBe('up-is-worse');
+    expect(regressionDirection('kubelet_cpu', 'Perc95')).toBe('up-is-worse');
+    expect(regressionDirection('runtime_memory', 'rss')).toBe('up-is-worse');
+    expect(regressionDirection('throughput', 'batch')).toBe('down-is-worse');
+  });
+
+  it('calls a change a regression only in the worse direction', () => {
+    expect(isRegression(cp(0.2), 'latency', 'Perc50')).toBe(true);
+    expect(isRegression(cp(-0.2), 'latency', 'Perc50')).toBe(false);
+    expect(isRegression(cp(-0.2), 'throughput', 'batch')).toBe(true);
+    expect(isRegression(cp(0.2), 'throughput', 'batch')).toBe(false);
+  });
+});
