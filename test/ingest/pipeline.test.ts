@@ -1,0 +1,166 @@
+// The whole ingest path through the kpd CLI: generated builds in the real
+// on-disk layout, bad input, archives, and the JSON shapes of the contract.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import tar from 'tar-stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DEMO, writeDemoJob } from '../../ingest/demo/generate';
+import { tempDir } from '../helpers';
+import { openDb } from '../../lib/db/open';
+import { buildReport } from '../../lib/queries/builds';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const JOB = DEFAULT_DEMO.job;
+
+function kpd(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/kpd'), ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function kpdJson<T>(...args: string[]): T {
+  const r = kpd(...args, '--json');
+  if (r.code !== 0) throw new Error(`kpd ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+let dir: string;
+let jobDir: string;
+
+beforeAll(() => {
+  dir = tempDir();
+  jobDir = writeDemoJob(path.join(dir, 'jobs'), {
+    ...DEFAULT_DEMO,
+    builds: 3,
+    tests: DEFAULT_DEMO.tests.filter((t) => t.pods <= 35),
+    nodes: DEFAULT_DEMO.nodes.slice(0, 2),
+    legacyBuilds: 1,
+    noisePerPod: 1,
+  });
+});
+
+interface Summary {
+  builds: number;
+  inserted: number;
+  unchanged: number;
+  replaced: number;
+  runs: number;
+  warnings: number;
+}
+
+describe('kpd ingest of a job directory', () => {
+  it('ingests every build once and is idempotent', () => {
+    const db = path.join(dir, 'a.db');
+    const first = kpdJson<Summary>('ingest', jobDir, '--db', db);
+    expect(first).toMatchObject({ builds: 3, inserted: 3, unchanged: 0, runs: 3 * 3 * 2 });
+    const again = kpdJson<Summary>('ingest', jobDir, '--db', db);
+    expect(again).toMatchObject({ builds: 3, inserted: 0, unchanged: 3, replaced: 0 });
+
+    const builds = kpdJson<{ job: string; builds: { number: number; started: string; runs: number; warnings: number }[] }>(
+      'builds',
+      '--job',
+      JOB,
+      '--db',
+      db,
+    );
+    expect(builds.job).toBe(JOB);
+    expect(builds.builds.map((b) => [b.number, b.runs])).toEqual([
+      [1840, 6],
+      [1841, 6],
+      [1842, 6],
+    ]);
+    const started = JSON.parse(fs.readFileSync(path.join(jobDir, '1841/started.json'), 'utf8')).timestamp as number;
+    expect(builds.builds[1].started).toBe(new Date(started * 1000).toISOString().replace('.000Z', '.000000Z'));
+  });
+
+  it('prints for `metrics` exactly the stats of the perf data files, in build order', () => {
+    const db = path.join(dir, 'b.db');
+    kpdJson('ingest', jobDir, '--db', db);
+    const file = fs
+      .readdirSync(path.join(jobDir, '1842/artifacts'))
+      .find((f) => f.startsWith('performance-n1-standard-2') && f.endsWith('density_create_batch_35_0_0.json'))!;
+    const perf = JSON.parse(fs.readFileSync(path.join(jobDir, '1842/artifacts', file), 'utf8'));
+    const latency = perf.dataItems.find((i: { labels: { datatype: string } }) => i.labels.datatype === 'latency');
+    const res = kpdJson<{ unit: string; series: { build: number; stats: Record<string, number> }[] }>(
+      'metrics', '--job', JOB, '--test', 'density_create_batch_35_0_0', '--image', 'cos-stable-117-18613-0-79',
+      '--machine', 'cpu:2core,memory:7.5GB', '--metric', 'latency', '--db', db,
+    );
+    expect(res.unit).toBe('ms');
+    expect(res.series.map((p) => p.build)).toEqual([1840, 1841, 1842]);
+    expect(res.series[2].stats).toEqual(latency.data);
+  });
+
+  it('lists the choices when a selection is ambiguous, and exits 1', () => {
+    const db = path.join(dir, 'c.db');
+    kpdJson('ingest', jobDir, '--db', db);
+    const r = kpd('metrics', '--job', JOB, '--test', 'density_create_batch_10_0_0', '--metric', 'latency', '--db', db);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ran on 2 node configs; choose one of:');
+    expect(r.stderr).toContain("--image 'ubuntu-gke-2204-1-28-v20241030' --machine 'cpu:4core,memory:15GB'");
+  });
+
+  it('refuses a path that is not a job or build directory with exit 1', () => {
+    const empty = tempDir();
+    const r = kpd('ingest', empty, '--db', path.join(dir, 'd.db'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a job or build directory/);
+  });
+});
+
+describe('bad input', () => {
+  it('keeps the rest of a build when a file is malformed, binary or missing, with warnings naming file and line', () => {
+    const build = path.join(dir, 'bad', JOB, '1841');
+    fs.cpSync(path.join(jobDir, '1841'), build, { recursive: true });
+    const perfFile = fs.readdirSync(path.join(build, 'artifacts')).filter((f) => f.startsWith('performance-'))[0];
+    fs.writeFileSync(path.join(build, 'artifacts', perfFile), '{\n  "version": "v2",\n  "dataItems": [ oops\n');
+    fs.writeFileSync(path.join(build, 'artifacts/junit_01.xml'), Buffer.from([0x1f, 0x8b, 0, 0, 0xff, 0, 1, 2, 3]));
+    const db = path.join(dir, 'e.db');
+    const r = kpdJson<Summary & { results: { warnings: number }[] }>('ingest', build, '--db', db);
+    expect(r).toMatchObject({ builds: 1, inserted: 1 });
+    const { builds } = kpdJson<{ builds: { runs: number; warnings: number }[] }>('builds', '--job', JOB, '--db', db);
+    expect(builds[0].warnings).toBe(2);
+    expect(builds[0].runs).toBe(6);
+    const handle = openDb(db);
+    const report = buildReport(handle, JOB, 1841)!;
+    handle.close();
+    expect(report.warnings).toContainEqual(expect.objectContaining({ file: `artifacts/${perfFile}`, line: 3 }));
+    expect(report.warnings).toContainEqual({ file: 'artifacts/junit_01.xml', line: 1, message: 'binary data where text was expected; file skipped' });
+    expect(report.runs).toBe(6);
+  });
+});
+
+describe('archives', () => {
+  it('ingests a build .tar.gz with the same content hash as its directory', () => {
+    const db = path.join(dir, 'f.db');
+    kpdJson('ingest', path.join(jobDir, '1840'), '--db', db);
+    const tarball = path.join(dir, '1840.tar.gz');
+    expect(spawnSync('tar', ['-czf', tarball, '-C', jobDir, '1840']).status).toBe(0);
+    const r = kpdJson<Summary>('ingest', tarball, '--job', JOB, '--db', db);
+    expect(r).toMatchObject({ builds: 1, unchanged: 1 });
+  });
+
+  it('refuses an archive with an entry outside the build directory', async () => {
+    const tarball = path.join(dir, '77.tar.gz');
+    const pack = tar.pack();
+    pack.entry({ name: 'build-log.txt' }, 'Running Suite: E2eNode Suite\n');
+    pack.entry({ name: '../../etc/cron.d/evil' }, '* * * * * root true\n');
+    pack.finalize();
+    await pipeline(pack, zlib.createGzip(), fs.createWriteStream(tarball));
+    const r = kpd('ingest', tarball, '--job', JOB, '--db', path.join(dir, 'g.db'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('kpd: entry "../../etc/cron.d/evil" points outside the build directory\n');
+  });
+
+  it('refuses an archive holding a link', async () => {
+    const tarball = path.join(dir, '78.tar.gz');
+    const pack = tar.pack();
+    pack.entry({ name: 'build-log.txt', type: 'symlink', linkname: '/etc/passwd' });
+    pack.finalize();
+    await pipeline(pack, zlib.createGzip(), fs.createWriteStream(tarball));
+    const r = kpd('ingest', tarball, '--job', JOB, '--db', path.join(dir, 'h.db'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('kpd: entry "build-log.txt" is a symlink; only regular files are accepted\n');
+  });
+});
