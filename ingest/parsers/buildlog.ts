@@ -126,6 +126,18 @@ const BLOCK_BREAKERS: RegExp[] = [
   /^-{10,}\s*$/,
 ];
 
+/**
+ * Whether a line ends an unfinished block. Pretty-printed JSON lines start
+ * with a quote, brace, bracket or digit, which no Ginkgo line does: for those
+ * only a tag can break in, and a substring test is enough.
+ */
+function breaksBlock(line: string): boolean {
+  const first = line.trimStart().charCodeAt(0);
+  const jsonish = first === 0x22 || first === 0x7b || first === 0x7d || first === 0x5d || (first >= 0x30 && first <= 0x39);
+  if (jsonish) return line.includes('[Result:') || line.includes('[Finish:');
+  return BLOCK_BREAKERS.some((re) => re.test(line));
+}
+
 /** A block bigger than this is garbage that never closed; it is abandoned so memory stays bounded. */
 const MAX_BLOCK_CHARS = 64 * 1024 * 1024;
 
@@ -144,7 +156,7 @@ type BlockKind = 'Performance' | 'TimeSeries';
 
 /** A `[Result:…]` block being read: JSON text gathered until its braces balance. */
 class OpenBlock {
-  readonly parts: string[] = [];
+  private readonly parts: string[] = [];
   private chars = 0;
   private depth = 0;
   private started = false;
@@ -274,7 +286,7 @@ export async function parseBuildLog(lines: AsyncIterable<NumberedLine>, opts: Bu
     }
 
     if (block) {
-      if (!BLOCK_BREAKERS.some((re) => re.test(line))) {
+      if (!breaksBlock(line)) {
         feed(line, no);
         continue;
       }

@@ -26,8 +26,16 @@ export function detach(s: string): string {
  */
 export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<NumberedLine> {
   let no = 0;
+  // The unfinished last line: decoded text first, then raw bytes. Kept as parts so a very long line is joined once.
+  let pendingText: string[] = [];
   let pendingBytes: Buffer[] = [];
-  let pendingText = '';
+  const takePending = (): string => {
+    if (pendingBytes.length) pendingText.push(Buffer.concat(pendingBytes).toString('utf8'));
+    const text = pendingText.join('');
+    pendingText = [];
+    pendingBytes = [];
+    return text;
+  };
   const emit = (raw: string): NumberedLine => {
     no += 1;
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -37,37 +45,31 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncG
 
   for await (const chunk of stream) {
     if (typeof chunk === 'string') {
-      if (pendingBytes.length) {
-        pendingText += Buffer.concat(pendingBytes).toString('utf8');
-        pendingBytes = [];
-      }
+      if (pendingBytes.length) pendingText = [takePending()];
       let start = 0;
       for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', start)) {
         const piece = chunk.slice(start, i);
-        yield emit(detach(pendingText ? pendingText + piece : piece));
-        pendingText = '';
+        yield emit(detach(pendingText.length ? takePending() + piece : piece));
         start = i + 1;
       }
-      if (start < chunk.length) pendingText = detach(pendingText + chunk.slice(start));
+      if (start < chunk.length) pendingText.push(detach(chunk.slice(start)));
     } else {
       let start = 0;
       for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, start)) {
-        let text: string;
-        if (pendingBytes.length || pendingText) {
+        if (pendingBytes.length || pendingText.length) {
           pendingBytes.push(chunk.subarray(start, i));
-          text = pendingText + Buffer.concat(pendingBytes).toString('utf8');
-          pendingBytes = [];
-          pendingText = '';
-        } else text = chunk.toString('utf8', start, i);
-        yield emit(text);
+          yield emit(takePending());
+        } else yield emit(chunk.toString('utf8', start, i));
         start = i + 1;
       }
       // A copy, so the carried tail does not pin the whole chunk.
       if (start < chunk.length) pendingBytes.push(Buffer.from(chunk.subarray(start)));
     }
   }
-  if (pendingBytes.length) pendingText += Buffer.concat(pendingBytes).toString('utf8');
-  if (pendingText) yield emit(pendingText);
+  if (pendingText.length || pendingBytes.length) {
+    const last = takePending();
+    if (last) yield emit(last);
+  }
 }
 
 /** How much of a file `looksBinary` looks at. */
