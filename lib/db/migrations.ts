@@ -106,4 +106,33 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, pod, instance)
   ) WITHOUT ROWID;
   `,
+
+  // 2: read model for the charts. A series is one test on one node config in
+  // one job; runs carry their series, build number and start, and metrics
+  // their stats as one JSON object, so a chart over 5,000 builds is one index
+  // range scan instead of a four-way join over every stat row.
+  `
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    test_id INTEGER NOT NULL REFERENCES tests(id),
+    node_config_id INTEGER NOT NULL REFERENCES node_configs(id),
+    UNIQUE (job_id, test_id, node_config_id)
+  );
+  ALTER TABLE runs ADD COLUMN series_id INTEGER REFERENCES series(id);
+  ALTER TABLE runs ADD COLUMN build_number INTEGER;
+  ALTER TABLE runs ADD COLUMN build_started_us INTEGER;
+  ALTER TABLE metrics ADD COLUMN stats TEXT;
+
+  INSERT INTO series (job_id, test_id, node_config_id)
+    SELECT DISTINCT b.job_id, r.test_id, r.node_config_id FROM runs r JOIN builds b ON b.id = r.build_id;
+  UPDATE runs SET
+    series_id = (SELECT s.id FROM series s JOIN builds b ON b.job_id = s.job_id
+                 WHERE b.id = runs.build_id AND s.test_id = runs.test_id AND s.node_config_id = runs.node_config_id),
+    build_number = (SELECT number FROM builds WHERE id = runs.build_id),
+    build_started_us = (SELECT started_us FROM builds WHERE id = runs.build_id);
+  UPDATE metrics SET stats = (SELECT json_group_object(stat, value) FROM metric_stats WHERE metric_id = metrics.id);
+
+  CREATE INDEX runs_by_series_build ON runs (series_id, build_number);
+  `,
 ];
