@@ -135,4 +135,29 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX runs_by_series_build ON runs (series_id, build_number);
   `,
+  // 2: change points found per series (test x node config x metric x stat of
+  // a job), recomputed when the job's builds change; the state row says for
+  // which builds they were computed.
+  `
+  CREATE TABLE change_points (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    test_id INTEGER NOT NULL REFERENCES tests(id),
+    node_config_id INTEGER NOT NULL REFERENCES node_configs(id),
+    metric TEXT NOT NULL,
+    stat TEXT NOT NULL,
+    build INTEGER NOT NULL,
+    before REAL NOT NULL,
+    after REAL NOT NULL,
+    change REAL,
+    p_value REAL NOT NULL,
+    regression INTEGER NOT NULL,
+    PRIMARY KEY (job_id, test_id, node_config_id, metric, stat, build)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE change_point_state (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    builds_signature TEXT NOT NULL,
+    computed_us INTEGER NOT NULL
+  );
+  `,
 ];
