@@ -135,7 +135,7 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX runs_by_series_build ON runs (series_id, build_number);
   `,
-  // 2: change points found per series (test x node config x metric x stat of
+  // 3: change points found per series (test x node config x metric x stat of
   // a job), recomputed when the job's builds change; the state row says for
   // which builds they were computed.
   `
