@@ -1,6 +1,7 @@
 // JSON helpers shared by the perf-result parsers: parsing text into a warning
 // that points at the failing line, and reading untrusted objects field by field.
 import type { IngestWarning, Labels, Origin } from '../../lib/model';
+import { jsonErrorOffset } from './jsonerror';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -14,19 +15,16 @@ function startLine(origin: Origin): number {
 }
 
 /**
- * The file line where JSON.parse gave up. V8 says "at position N" (Node 20)
- * or "(line L column C)" (newer); without either, the text's first line.
+ * The file line where JSON.parse gave up: found by our own scanner, so it is
+ * the same on every Node version; else V8's "at position N"; else the first line.
  */
 function errorLine(text: string, message: string, origin: Origin): number {
-  const base = startLine(origin);
-  const lc = /\(line (\d+) column \d+\)/.exec(message);
-  if (lc) return base + Number(lc[1]) - 1;
   const pos = /at position (\d+)/.exec(message);
-  if (!pos) return base;
-  const end = Math.min(Number(pos[1]), text.length);
+  const offset = jsonErrorOffset(text) ?? (pos ? Number(pos[1]) : 0);
+  const end = Math.min(offset, text.length);
   let newlines = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) newlines += 1;
-  return base + newlines;
+  return startLine(origin) + newlines;
 }
 
 export function parseJsonText(
@@ -36,7 +34,8 @@ export function parseJsonText(
   try {
     return { value: JSON.parse(text), ok: true };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    // V8 quotes the text around the error, newlines included.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ');
     return {
       ok: false,
       warning: { file: origin.file, line: errorLine(text, message, origin), message: `malformed JSON: ${message}` },

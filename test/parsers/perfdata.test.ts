@@ -122,9 +122,17 @@ describe('parsePerfDataText on malformed JSON', () => {
     expect(warnings[0].message).toMatch(/^malformed JSON: /);
   });
 
-  it('warns at the start line when the text simply ends', () => {
+  it('warns at the line of an unexpected token, which V8 does not locate', () => {
+    const text = '{\n  "version": "v2",\n  "dataItems": [ oops\n  ]\n}';
+    const { warnings } = parsePerfDataText(text, { file: FILE });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ file: FILE, line: 3 });
+    expect(warnings[0].message).not.toContain('\n');
+  });
+
+  it('warns at the last line when the text simply ends', () => {
     const { warnings } = parsePerfDataText('{\n  "dataItems": [', { file: FILE });
-    expect(warnings).toEqual([{ file: FILE, line: 1, message: 'malformed JSON: Unexpected end of JSON input' }]);
+    expect(warnings).toEqual([{ file: FILE, line: 2, message: 'malformed JSON: Unexpected end of JSON input' }]);
   });
 
   it('never throws, whatever the text (property)', () => {
