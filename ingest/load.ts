@@ -38,6 +38,8 @@ class Statements {
   readonly nodeConfigId;
   readonly test;
   readonly testId;
+  readonly series;
+  readonly seriesId;
   readonly insertRun;
   readonly insertMetric;
   readonly insertStat;
@@ -67,11 +69,19 @@ class Statements {
        ON CONFLICT (name) DO UPDATE SET description = coalesce(excluded.description, tests.description)`,
     );
     this.testId = db.prepare<[string], { id: number }>('SELECT id FROM tests WHERE name = ?');
-    this.insertRun = db.prepare(
-      `INSERT INTO runs (build_id, test_id, node_config_id, host, description, perf_version, start_us, end_us, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.series = db.prepare(
+      `INSERT INTO series (job_id, test_id, node_config_id) VALUES (?, ?, ?)
+       ON CONFLICT (job_id, test_id, node_config_id) DO NOTHING`,
     );
-    this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels) VALUES (?, ?, ?, ?)');
+    this.seriesId = db.prepare<[number, number, number], { id: number }>(
+      'SELECT id FROM series WHERE job_id = ? AND test_id = ? AND node_config_id = ?',
+    );
+    this.insertRun = db.prepare(
+      `INSERT INTO runs (build_id, test_id, node_config_id, host, description, perf_version, start_us, end_us, status,
+                         series_id, build_number, build_started_us)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels, stats) VALUES (?, ?, ?, ?, ?)');
     this.insertStat = db.prepare('INSERT INTO metric_stats (metric_id, stat, value) VALUES (?, ?, ?)');
     this.insertPoint = db.prepare(
       `INSERT OR REPLACE INTO resource_points (run_id, container, t_us, cpu, memory, cpu_unit, memory_unit)
@@ -131,20 +141,29 @@ export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): 
       ).lastInsertRowid,
     );
     let rows = 1;
-    for (const run of build.runs) rows += writeRun(s, buildId, run);
+    for (const run of build.runs) rows += writeRun(s, { id: buildId, jobId, number: build.number, started: build.started }, run);
     return { outcome: existing ? 'replaced' : 'inserted', buildId, rows };
   });
   return write.immediate();
 }
 
-function writeRun(s: Statements, buildId: number, run: RunRecord): number {
+interface BuildKey {
+  id: number;
+  jobId: number;
+  number: number;
+  started?: number;
+}
+
+function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
   s.nodeConfig.run(run.node.image, run.node.machine);
   const nodeConfigId = s.nodeConfigId.get(run.node.image, run.node.machine)!.id;
   s.test.run(run.test, run.description ?? null, JSON.stringify(run.options));
   const testId = s.testId.get(run.test)!.id;
+  s.series.run(build.jobId, testId, nodeConfigId);
+  const seriesId = s.seriesId.get(build.jobId, testId, nodeConfigId)!.id;
   const runId = Number(
     s.insertRun.run(
-      buildId,
+      build.id,
       testId,
       nodeConfigId,
       run.host ?? null,
@@ -153,6 +172,9 @@ function writeRun(s: Statements, buildId: number, run: RunRecord): number {
       run.start ?? null,
       run.end ?? null,
       run.status ?? null,
+      seriesId,
+      build.number,
+      build.started ?? null,
     ).lastInsertRowid,
   );
   let rows = 1;
@@ -163,7 +185,7 @@ function writeRun(s: Statements, buildId: number, run: RunRecord): number {
     if (name && named.has(name)) name = null;
     if (name) named.add(name);
     const metricId = Number(
-      s.insertMetric.run(runId, name, item.unit, JSON.stringify(item.labels)).lastInsertRowid,
+      s.insertMetric.run(runId, name, item.unit, JSON.stringify(item.labels), JSON.stringify(item.data)).lastInsertRowid,
     );
     rows++;
     for (const [stat, value] of Object.entries(item.data)) {

@@ -13,6 +13,7 @@ export interface Selection {
 
 export interface ResolvedSelection {
   jobId: number;
+  seriesId: number;
   testId: number;
   nodeConfigId: number;
   test: string;
@@ -34,20 +35,17 @@ export function resolveSelection(db: DB, sel: Selection): ResolvedSelection {
   const testsOfJob = () =>
     db
       .prepare<[number], { name: string }>(
-        `SELECT DISTINCT t.name FROM tests t JOIN runs r ON r.test_id = t.id JOIN builds b ON b.id = r.build_id
-         WHERE b.job_id = ? ORDER BY t.name`,
+        `SELECT DISTINCT t.name FROM tests t JOIN series s ON s.test_id = t.id WHERE s.job_id = ? ORDER BY t.name`,
       )
       .all(job)
       .map((r) => r.name);
   if (!test) throw new SelectionError(`no test "${sel.test}" in job ${sel.job}`, testsOfJob());
   const configs = db
-    .prepare<[number, number], { id: number; image: string; machine: string }>(
-      `SELECT DISTINCT n.id, n.image, n.machine FROM node_configs n
-       JOIN runs r ON r.node_config_id = n.id JOIN builds b ON b.id = r.build_id
-       WHERE b.job_id = ? AND r.test_id = ? ORDER BY n.image, n.machine`,
+    .prepare<[number, number], { id: number; seriesId: number; image: string; machine: string }>(
+      `SELECT n.id, s.id AS seriesId, n.image, n.machine FROM series s JOIN node_configs n ON n.id = s.node_config_id
+       WHERE s.job_id = ? AND s.test_id = ? ORDER BY n.image, n.machine`,
     )
     .all(job, test.id);
-  if (!configs.length) throw new SelectionError(`no runs of test "${sel.test}" in job ${sel.job}`, testsOfJob());
   const matching = configs.filter(
     (c) => (sel.image === undefined || c.image === sel.image) && (sel.machine === undefined || c.machine === sel.machine),
   );
@@ -59,5 +57,5 @@ export function resolveSelection(db: DB, sel: Selection): ResolvedSelection {
     throw new SelectionError(`test ${sel.test} ran on ${matching.length} node configs`, list(matching));
   }
   const c = matching[0];
-  return { jobId: job, testId: test.id, nodeConfigId: c.id, test: sel.test, node: { image: c.image, machine: c.machine } };
+  return { jobId: job, seriesId: c.seriesId, testId: test.id, nodeConfigId: c.id, test: sel.test, node: { image: c.image, machine: c.machine } };
 }
