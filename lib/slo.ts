@@ -3,6 +3,7 @@
 // database is the query side's job; this module never touches it.
 
 import { METRIC_NAMES, isMetricName, type MetricName, type NodeConfig } from './model';
+import { jsonErrorOffset } from './jsonerror';
 
 export interface SloRule {
   name: string;
@@ -216,73 +217,9 @@ function jsonSyntaxMessage(text: string, message: string): string {
     .replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '')
     .replace(/ in JSON$/, '')
     .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
-  const offset = at ? Number(at[1]) : jsonErrorOffset(text);
+  const offset = at ? Number(at[1]) : (jsonErrorOffset(text) ?? text.length);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - (before.lastIndexOf('\n') + 1) + 1;
   return `line ${line}, column ${column}: invalid JSON: ${reason}`;
-}
-
-/**
- * Offset of the first JSON syntax error, for the V8 messages that do not
- * give one ("Unexpected token 'x', ... is not valid JSON"). Only called on
- * text JSON.parse rejected, so it need not be a complete validator.
- */
-function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
-  const value = (): boolean => {
-    ws();
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) {
-        i++;
-        return true;
-      }
-      for (;;) {
-        if (c === '{') {
-          ws();
-          if (text[i] !== '"' || !string()) return false;
-          ws();
-          if (text[i] !== ':') return false;
-          i++;
-        }
-        if (!value()) return false;
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return true;
-        } else return false;
-      }
-    }
-    if (c === '"') return string();
-    const m = literal.exec(text.slice(i, i + 400));
-    if (!m) {
-      // Point past the good part of a misspelt keyword, where V8 complains.
-      const word = ['true', 'false', 'null'].find((w) => w[0] === c) ?? '';
-      for (let k = 0; k < word.length && text[i] === word[k]; k++) i++;
-      return false;
-    }
-    i += m[0].length;
-    return true;
-  };
-  const string = (): boolean => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) return false;
-      i += text[i] === '\\' ? 2 : 1;
-    }
-    if (i >= text.length) return false;
-    i++;
-    return true;
-  };
-  if (value()) ws();
-  return Math.min(i, text.length);
 }

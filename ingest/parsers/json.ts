@@ -1,7 +1,7 @@
 // JSON helpers shared by the perf-result parsers: parsing text into a warning
 // that points at the failing line, and reading untrusted objects field by field.
 import type { IngestWarning, Labels, Origin } from '../../lib/model';
-import { jsonErrorOffset } from './jsonerror';
+import { jsonErrorOffset } from '../../lib/jsonerror';
 
 export type JsonRecord = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonErrorOffset } from '../../ingest/parsers/jsonerror';
+import { jsonErrorOffset } from '../lib/jsonerror';
 
 function parses(text: string): boolean {
   try {

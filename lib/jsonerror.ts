@@ -26,6 +26,14 @@ function scanString(text: string, i: number): number {
   return -(text.length + 1);
 }
 
+/** Past the good part of a misspelt keyword (`tru}`), where V8 complains. */
+function misspeltEnd(text: string, i: number): number {
+  const word = LITERALS.find((w) => w[0] === text[i]) ?? '';
+  let k = 0;
+  while (k < word.length && text[i + k] === word[k]) k++;
+  return i + k;
+}
+
 /** Offset of the first syntax error in `text`, the text's length when it ends too early, undefined when it is valid JSON. */
 export function jsonErrorOffset(text: string): number | undefined {
   const stack: string[] = [];
@@ -94,7 +102,7 @@ export function jsonErrorOffset(text: string): number | undefined {
           if (literal) i += literal.length;
           else {
             NUMBER.lastIndex = i;
-            if (!NUMBER.test(text)) return i;
+            if (!NUMBER.test(text)) return misspeltEnd(text, i);
             i = NUMBER.lastIndex;
           }
         }
