@@ -12,7 +12,7 @@ import { readBuild } from '../ingest/build';
 import { writeBuild } from '../ingest/load';
 import { discoverBuilds } from '../ingest/sources/local';
 import { metricSeries } from '../lib/queries/metrics';
-import { METRIC_NAMES, type BuildRecord, type RunRecord } from '../lib/model';
+import { METRIC_NAMES, type BuildRecord, type PerfDataItem, type RunRecord } from '../lib/model';
 import { Random } from '../ingest/demo/random';
 import { parseTestOptions } from '../ingest/parsers/testname';
 
@@ -86,7 +86,7 @@ function syntheticRun(rnd: Random, test: string, node: number): RunRecord {
     items: [
       { data: { Perc50: lat, Perc90: lat * 1.4, Perc99: lat * 1.7, Perc100: lat * 1.8 }, unit: 'ms', labels: { datatype: 'latency', latencytype: 'create-pod' } },
       { data: { batch: 40 + rnd.normal(0, 3), 'single-worst': 20 + rnd.normal(0, 2) }, unit: 'pods/min', labels: { datatype: 'throughput', latencytype: 'create-pod' } },
-      ...(['kubelet', 'runtime'] as const).flatMap((container) => [
+      ...(['kubelet', 'runtime'] as const).flatMap((container): PerfDataItem[] => [
         {
           data: { Perc05: 10, Perc20: 14, Perc50: 21 + rnd.normal(0, 2), Perc70: 25, Perc90: 30, Perc95: 33, Perc99: 40 },
           unit: 'mCPU',
