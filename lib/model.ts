@@ -247,3 +247,34 @@ export interface MetricSeries {
   unit: string;
   series: MetricPoint[];
 }
+
+// ---------------------------------------------------------------- kubelet logs
+
+/** A pod instance a kubelet log talks about. */
+export interface KubeletPod {
+  /** `namespace/name` */
+  pod: string;
+  uid?: string;
+  instance: number;
+  /** Came from a static manifest (`source="file"`). */
+  static: boolean;
+  /** kube-system or the resource collector's cAdvisor pod. */
+  system: boolean;
+}
+
+/** What one kubelet log yields (ingest/parsers/kubelet). */
+export interface KubeletLogResult {
+  /** Probe events (source `kubelet`), in time order. */
+  events: ProbeEvent[];
+  podStartups: PodStartup[];
+  /** Every pod instance seen, including those left out of events (system, static). */
+  pods: KubeletPod[];
+  lines: number;
+  /** Unreadable lines: binary, garbage, oversized. */
+  skipped: number;
+  /** Header clock minus UTC, subtracted from klog header times (a whole number of quarter hours). */
+  offsetUs: number;
+  /** Year of the log's first klog header line. */
+  year: number;
+  warnings: IngestWarning[];
+}

@@ -1,0 +1,97 @@
+// `kpd probes FILE [--pod NS/NAME] [--year YYYY]`: the tracing probes found in
+// one kubelet log, or one pod followed through it (each probe with its line
+// and its offset from the pod's first probe). The integrator wires this into
+// bin/kpd; it writes to the given sinks and returns the exit code.
+import fs from 'node:fs';
+import { readKubeletLog } from '../../ingest/parsers/kubelet/reader';
+import type { ProbeEvent } from '../model';
+import { toIso } from '../time';
+
+export interface ProbesCommandOptions {
+  pod?: string;
+  year?: number;
+  json: boolean;
+}
+
+function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Offset of each event from the first probe of its pod instance, ms. */
+function offsetsMs(events: readonly ProbeEvent[]): number[] {
+  const first = new Map<number, number>();
+  for (const e of events) if (!first.has(e.instance)) first.set(e.instance, e.time);
+  return events.map((e) => (e.time - first.get(e.instance)!) / 1000);
+}
+
+export async function probesCommand(
+  file: string,
+  opts: ProbesCommandOptions,
+  out: (s: string) => void,
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
+  try {
+    if (!fs.statSync(file).isFile()) throw new Error('not a file');
+  } catch (e) {
+    err(`kpd probes: cannot read ${file}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (opts.pod !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(opts.pod)) {
+    err(`kpd probes: --pod wants NAMESPACE/NAME, got "${opts.pod}"\n`);
+    return 1;
+  }
+  const result = await readKubeletLog(fs.createReadStream(file), {
+    file,
+    ...(opts.year !== undefined ? { year: opts.year } : {}),
+    // Following one pod by name: show it even when it is a system or static pod.
+    includeSystemPods: opts.pod !== undefined,
+  });
+  for (const w of result.warnings) err(`warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`);
+
+  if (opts.pod === undefined) {
+    const events = result.events;
+    if (opts.json) {
+      out(JSON.stringify({ events: events.map((e) => ({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) })) }) + '\n');
+    } else {
+      out(table(['TIME', 'POD', 'PROBE', 'UID'], events.map((e) => [toIso(e.time), e.pod ?? '', e.probe, e.uid ?? ''])));
+    }
+    return 0;
+  }
+
+  const events = result.events.filter((e) => e.pod === opts.pod).sort((a, b) => a.instance - b.instance || a.time - b.time);
+  if (events.length === 0) {
+    err(`kpd probes: no probes for pod ${opts.pod} in ${file}\n`);
+    return 1;
+  }
+  const offsets = offsetsMs(events);
+  if (opts.json) {
+    out(
+      JSON.stringify({
+        events: events.map((e, i) => ({
+          pod: e.pod,
+          uid: e.uid ?? null,
+          instance: e.instance,
+          probe: e.probe,
+          time: toIso(e.time),
+          line: e.line ?? null,
+          offsetMs: offsets[i],
+        })),
+      }) + '\n',
+    );
+  } else {
+    out(
+      table(
+        ['LINE', 'INSTANCE', 'PROBE', 'TIME', 'OFFSET_MS'],
+        events.map((e, i) => [String(e.line ?? ''), String(e.instance), e.probe, toIso(e.time), offsets[i].toFixed(3)]),
+        new Set([0, 1, 4]),
+      ),
+    );
+  }
+  return 0;
+}
