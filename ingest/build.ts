@@ -326,10 +326,13 @@ function setWindows(runs: Run[], buildStart: Micros | undefined) {
   }
 }
 
+/** A run's JUnit case: one naming its description, preferring one that also names its host (one case per node). */
 function applyJUnit(runs: Run[], cases: JUnitCase[]) {
   for (const r of runs) {
     if (!r.description) continue;
-    const c = cases.find((c) => c.name.includes(r.description!));
+    const named = cases.filter((c) => c.name.includes(r.description!));
+    const onHost = r.host ? named.filter((c) => c.name.includes(r.host!)) : [];
+    const c = onHost[0] ?? (named.length === 1 || new Set(named.map((n) => n.status)).size === 1 ? named[0] : undefined);
     if (c) r.status = c.status;
   }
 }
