@@ -57,3 +57,52 @@ export function buildReport(db: DB, job: string, number: number): IngestReport |
     .get(jobId(db, job), number);
   return row ? (JSON.parse(row.report) as IngestReport) : undefined;
 }
+
+/** A build range as the pages and the API take it: explicit bounds, and/or the last N builds within them. */
+export interface BuildRangeQuery {
+  from?: number;
+  to?: number;
+  /** The last N builds of the range that have a run of the series; absent for all. */
+  last?: number;
+}
+
+/** The build numbers one series (test x node config of a job) has runs in, restricted to a range. */
+export interface BuildWindow {
+  /** Inclusive bounds of the builds selected; null when the range holds none. */
+  from: number | null;
+  to: number | null;
+  /** Builds of the series inside the window. */
+  builds: number;
+  /** All builds of the series, whatever the range: what "all history" would show. */
+  first: number | null;
+  last: number | null;
+  total: number;
+}
+
+/**
+ * Resolves a range to the window of build numbers it selects for one series,
+ * so the queries that follow read only those builds (the last 50 of 5,000
+ * rather than all of them): two walks of the (series_id, build_number) index.
+ */
+export function buildWindow(db: DB, series: { seriesId: number }, range: BuildRangeQuery): BuildWindow {
+  const extent = db
+    .prepare<[number], { first: number | null; last: number | null; total: number }>(
+      `SELECT min(build_number) AS first, max(build_number) AS last, count(*) AS total FROM runs WHERE series_id = ?`,
+    )
+    .get(series.seriesId)!;
+  const numbers = db
+    .prepare<[number, number, number, number], { n: number }>(
+      `SELECT build_number AS n FROM runs WHERE series_id = ? AND build_number BETWEEN ? AND ?
+       ORDER BY build_number DESC LIMIT ?`,
+    )
+    .all(series.seriesId, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER, range.last && range.last > 0 ? range.last : -1)
+    .map((r) => r.n);
+  return {
+    from: numbers.length ? numbers[numbers.length - 1] : null,
+    to: numbers.length ? numbers[0] : null,
+    builds: numbers.length,
+    first: extent.first,
+    last: extent.last,
+    total: extent.total,
+  };
+}

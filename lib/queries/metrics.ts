@@ -40,3 +40,65 @@ export function metricSeries(db: DB, q: MetricQuery): MetricSeries {
   }));
   return { unit: picked[0]?.unit ?? '', series };
 }
+
+/** One chart of the Builds page: the stats it draws, per build of the window. */
+export interface MetricChartData {
+  metric: MetricName;
+  title: string;
+  unit: string;
+  stats: string[];
+  points: MetricPoint[];
+}
+
+export interface MetricPanel {
+  job: string;
+  test: string;
+  node: NodeConfig;
+  /** The Ginkgo description of the newest run in the window, else the test's. */
+  description: string | null;
+  window: BuildWindow;
+  charts: MetricChartData[];
+}
+
+/**
+ * The six charts of the Builds page for one test on one node config over a
+ * build window: only the builds of the window and only the stats drawn.
+ */
+export function metricPanel(db: DB, q: Selection & BuildRangeQuery): MetricPanel {
+  const sel = resolveSelection(db, q);
+  const window = buildWindow(db, sel, q);
+  const rows = db
+    .prepare<[number, number, number], { build_number: number; build_started_us: number | null; name: MetricName; unit: string; stats: string }>(
+      `SELECT r.build_number, r.build_started_us, m.name, m.unit, m.stats
+       FROM runs r JOIN metrics m ON m.run_id = r.id AND m.name IS NOT NULL
+       WHERE r.series_id = ? AND r.build_number BETWEEN ? AND ?
+       ORDER BY r.build_number`,
+    )
+    .all(sel.seriesId, window.from ?? 1, window.to ?? 0);
+  const byMetric = new Map<MetricName, { unit: string; points: MetricPoint[] }>();
+  for (const r of rows) {
+    let m = byMetric.get(r.name);
+    if (!m) byMetric.set(r.name, (m = { unit: r.unit, points: [] }));
+    m.points.push({ build: r.build_number, started: r.build_started_us, stats: JSON.parse(r.stats) as Record<string, number> });
+  }
+  const charts = METRIC_NAMES.map((metric): MetricChartData => {
+    const m = byMetric.get(metric);
+    const stats = statsToDraw(metric, [...new Set(m?.points.flatMap((p) => Object.keys(p.stats)) ?? [])]);
+    const points = (m?.points ?? []).map((p) => ({
+      ...p,
+      stats: Object.fromEntries(stats.filter((s) => s in p.stats).map((s) => [s, p.stats[s]])),
+    }));
+    return { metric, title: METRIC_TITLES[metric], unit: m?.unit ?? '', stats, points };
+  });
+  const description =
+    db
+      .prepare<[number, number], { description: string }>(
+        `SELECT description FROM runs WHERE series_id = ? AND build_number <= ? AND description IS NOT NULL
+         ORDER BY build_number DESC LIMIT 1`,
+      )
+      .get(sel.seriesId, window.to ?? Number.MAX_SAFE_INTEGER)?.description ??
+    db.prepare<[number], { description: string | null }>('SELECT description FROM tests WHERE id = ?').get(sel.testId)
+      ?.description ??
+    null;
+  return { job: q.job, test: sel.test, node: sel.node, description, window, charts };
+}

@@ -1,0 +1,213 @@
+// The Tracing page and `kpd trace`: latency between two probes per build of
+// one series (reading only the two probes of the builds in the window), and
+// for one build the segment breakdown of pod startup and the slowest pods.
+import type { DB } from '../db/open';
+import type { Micros, ProbeEvent } from '../model';
+import { PROBES } from '../model';
+import {
+  segmentBreakdown,
+  slowestPods,
+  startupOrder,
+  traceLatency,
+  type SegmentSummary,
+  type SlowPod,
+  type TraceResult,
+} from '../tracing';
+import { buildWindow, type BuildRangeQuery, type BuildWindow } from './builds';
+import { SelectionError } from './errors';
+import { resolveSelection, type ResolvedSelection, type Selection } from './selection';
+
+/** Where each known probe comes from, so a page can say why one was never seen. */
+export const PROBE_ORIGINS: Record<string, string> = {
+  create: 'test side: the create times in the NodeTimeSeries (op_series.create); no pod identity',
+  running: 'test side: the running times in the NodeTimeSeries (op_series.running); no pod identity',
+  pod_config_change: 'kubelet "SyncLoop ADD" line, logged at --v=2',
+  runtime_manager: 'kubelet "No sandbox for pod can be found" line, logged at --v=2 to --v=4 depending on the release (use --v=4)',
+  infra_container_start: 'kubelet "SyncLoop (PLEG): event for pod" ContainerStarted line, logged at --v=2',
+  container_start: 'kubelet "SyncLoop (PLEG): event for pod" ContainerStarted line (the second one), logged at --v=2',
+  pod_running: 'kubelet "Event occurred" reason=Started (--v=3) or observedRunningTime of "Observed pod startup duration" (1.26+)',
+  pod_status_running: 'kubelet "Status for pod updated successfully" line, logged at --v=3',
+  watch_observed_running: 'kubelet "Observed pod startup duration" line, always logged since Kubernetes 1.26',
+};
+
+export interface TraceQuery extends Selection {
+  build: number;
+  from: string;
+  to: string;
+}
+
+export interface RunTrace extends TraceResult {
+  build: number;
+  test: string;
+  image: string;
+  machine: string;
+}
+
+interface RunRow {
+  id: number;
+  number: number;
+  started_us: number | null;
+}
+
+interface EventRow {
+  probe: string;
+  pod: string | null;
+  uid: string | null;
+  instance: number;
+  t_us: number;
+  source: 'test' | 'kubelet';
+}
+
+const toEvent = (r: EventRow): ProbeEvent => ({
+  probe: r.probe,
+  ...(r.pod === null ? {} : { pod: r.pod }),
+  ...(r.uid === null ? {} : { uid: r.uid }),
+  instance: r.instance,
+  time: r.t_us,
+  source: r.source,
+});
+
+function runsIn(db: DB, sel: ResolvedSelection, lo: number, hi: number): RunRow[] {
+  return db
+    .prepare<[number, number, number], RunRow>(
+      `SELECT id, build_number AS number, build_started_us AS started_us FROM runs
+       WHERE series_id = ? AND build_number BETWEEN ? AND ? ORDER BY build_number`,
+    )
+    .all(sel.seriesId, lo, hi);
+}
+
+function eventsOf(db: DB, runId: number, probes?: readonly [string, string]): ProbeEvent[] {
+  const rows = probes
+    ? db
+        .prepare<[number, string, string], EventRow>(
+          'SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ? AND probe IN (?, ?)',
+        )
+        .all(runId, probes[0], probes[1])
+    : db
+        .prepare<[number], EventRow>('SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ?')
+        .all(runId);
+  return rows.map(toEvent);
+}
+
+/** Distinct probes of some runs by walking the (run_id, probe) index, not by reading every event. */
+function probesOf(db: DB, runIds: readonly number[]): Map<string, 'test' | 'kubelet'> {
+  const next = db.prepare<[number, string], { probe: string; source: 'test' | 'kubelet' }>(
+    'SELECT probe, source FROM probe_events WHERE run_id = ? AND probe > ? ORDER BY probe LIMIT 1',
+  );
+  const out = new Map<string, 'test' | 'kubelet'>();
+  for (const id of runIds) {
+    let row = next.get(id, '');
+    while (row) {
+      out.set(row.probe, row.source);
+      row = next.get(id, row.probe);
+    }
+  }
+  return out;
+}
+
+/** `kpd trace` and GET /api/v1/jobs/[job]/trace: one build's latency between two probes. */
+export function traceRun(db: DB, q: TraceQuery): RunTrace {
+  const sel = resolveSelection(db, q);
+  const run = runsIn(db, sel, q.build, q.build)[0];
+  if (!run) throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
+  const result = traceLatency(eventsOf(db, run.id, [q.from, q.to]), q.from, q.to);
+  return { ...result, build: q.build, test: sel.test, image: sel.node.image, machine: sel.node.machine };
+}
+
+export interface TracePoint extends TraceResult {
+  build: number;
+  started: Micros | null;
+}
+
+export interface ProbeInfo {
+  probe: string;
+  source: 'test' | 'kubelet';
+}
+
+export interface TracingView {
+  job: string;
+  test: string;
+  image: string;
+  machine: string;
+  window: BuildWindow;
+  /** Probes seen in the window's runs, in pod startup order. */
+  probes: ProbeInfo[];
+  /** Known probes never seen in the window, with what logs them. */
+  unseen: { probe: string; origin: string }[];
+  from: string;
+  to: string;
+  acrossBuilds: TracePoint[];
+  /** The build the breakdown is for: the one asked for, else the newest of the window. */
+  build: number | null;
+  segments: SegmentSummary[];
+  slowest: SlowPod[];
+}
+
+export interface TracingQuery extends Selection {
+  range?: BuildRangeQuery;
+  /** Probes; default: the first and last pod-matched probes of startup order. */
+  from?: string;
+  to?: string;
+  build?: number;
+  /** Slowest pods to list. */
+  limit?: number;
+}
+
+/** Pod-matched kubelet probes make the most telling default: first and last of startup order. */
+function defaultPair(probes: ProbeInfo[]): [string, string] {
+  const kubelet = probes.filter((p) => p.source === 'kubelet').map((p) => p.probe);
+  if (kubelet.length >= 2) return [kubelet[0], kubelet[kubelet.length - 1]];
+  const all = probes.map((p) => p.probe);
+  if (all.includes('create') && all.includes('running')) return ['create', 'running'];
+  return [all[0] ?? 'create', all[all.length - 1] ?? 'running'];
+}
+
+export function tracingView(db: DB, q: TracingQuery): TracingView {
+  const sel = resolveSelection(db, q);
+  const window = buildWindow(db, sel, q.range ?? {});
+  const runs = window.from === null ? [] : runsIn(db, sel, window.from, window.to!);
+  const seen = probesOf(db, runs.map((r) => r.id));
+  const probes = startupOrder([...seen.keys()], []).map((probe) => ({ probe, source: seen.get(probe)! }));
+  const [defFrom, defTo] = defaultPair(probes);
+  const from = q.from ?? defFrom;
+  const to = q.to ?? defTo;
+
+  const acrossBuilds = runs.map((r) => ({
+    build: r.number,
+    started: r.started_us,
+    ...traceLatency(eventsOf(db, r.id, [from, to]), from, to),
+  }));
+
+  const chosen = (q.build !== undefined ? runsIn(db, sel, q.build, q.build)[0] : undefined) ?? runs[runs.length - 1];
+  if (q.build !== undefined && chosen?.number !== q.build) {
+    throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
+  }
+  let segments: SegmentSummary[] = [];
+  let slowest: SlowPod[] = [];
+  if (chosen) {
+    const events = eventsOf(db, chosen.id);
+    const order = startupOrder([...new Set(events.map((e) => e.probe))], events);
+    const i = order.indexOf(from);
+    const j = order.indexOf(to);
+    const between = i !== -1 && j !== -1 && i < j ? order.slice(i, j + 1) : order;
+    // Segments between kubelet probes are per pod; a test-side end would pair by order, so keep only pod-matched steps.
+    const podProbes = between.filter((p) => events.some((e) => e.probe === p && e.pod !== undefined));
+    segments = segmentBreakdown(events, podProbes.length >= 2 ? podProbes : between);
+    slowest = slowestPods(events, from, to, q.limit ?? 15);
+  }
+  return {
+    job: q.job,
+    test: sel.test,
+    image: sel.node.image,
+    machine: sel.node.machine,
+    window,
+    probes,
+    unseen: PROBES.filter((p) => !seen.has(p)).map((probe) => ({ probe, origin: PROBE_ORIGINS[probe] })),
+    from,
+    to,
+    acrossBuilds,
+    build: chosen?.number ?? null,
+    segments,
+    slowest,
+  };
+}
