@@ -1,12 +1,15 @@
 // Ingests builds found by a source: unpacks archives, reads each build with
 // the parsers and writes it with the loader. Shared by `kpd ingest`,
-// `kpd demo`, `kpd reingest` and the upload route.
+// `kpd demo`, `kpd reingest` and the upload route. The change points of the
+// jobs a call touched are recomputed at its end.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DB } from '../lib/db/open';
+import type { BuildRecord } from '../lib/model';
+import { refreshChangePoints } from '../lib/queries/regressions';
 import { readBuild } from './build';
-import { writeBuild, type LoadOutcome } from './load';
+import { writeBuild, type LoadOutcome, type LoadResult } from './load';
 import type { BuildLocation } from './sources/local';
 import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
 
@@ -21,6 +24,10 @@ export interface IngestedBuild {
 
 export interface IngestOptions {
   replace?: boolean;
+  /** Re-write a build even when its content is unchanged: a reingest after a parser fix parses the same bytes differently. */
+  force?: boolean;
+  /** Recorded as the build's source instead of the location's path (an upload's kept archive). */
+  source?: string;
   limits?: ArchiveLimits;
   onBuild?: (done: number, total: number, build: IngestedBuild) => void;
 }
@@ -45,8 +52,8 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
   return withBuildDir(
     loc,
     async (dir) => {
-      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: loc.path });
-      const res = writeBuild(db, build, { replace: opts.replace });
+      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: opts.source ?? loc.path });
+      const res = opts.force ? rewriteBuild(db, build) : writeBuild(db, build, { replace: opts.replace });
       return {
         job: loc.job,
         number: loc.number,
@@ -60,6 +67,22 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
   );
 }
 
+/**
+ * Drops and writes a build in one transaction, whatever its content hash:
+ * the loader would call identical input unchanged and keep the old parse.
+ */
+function rewriteBuild(db: DB, build: BuildRecord): LoadResult {
+  return db
+    .transaction((): LoadResult => {
+      const dropped = db
+        .prepare('DELETE FROM builds WHERE number = ? AND job_id = (SELECT id FROM jobs WHERE name = ?)')
+        .run(build.number, build.job).changes;
+      const res = writeBuild(db, build, { replace: true });
+      return dropped ? { ...res, outcome: 'replaced' } : res;
+    })
+    .immediate();
+}
+
 export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOptions = {}): Promise<IngestedBuild[]> {
   const out: IngestedBuild[] = [];
   for (const loc of locs) {
@@ -67,5 +90,7 @@ export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOp
     out.push(r);
     opts.onBuild?.(out.length, locs.length, r);
   }
+  const touched = new Set(out.filter((r) => r.outcome !== 'unchanged').map((r) => r.job));
+  for (const job of touched) refreshChangePoints(db, job);
   return out;
 }
