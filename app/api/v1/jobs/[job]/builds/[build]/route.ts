@@ -1,0 +1,54 @@
+// POST /api/v1/jobs/[job]/builds/[build][?replace=true] — a CI upload: the
+// body is a .tar.gz of one build directory, ingested like `kpd ingest`; the
+// answer is the ingest report. Needs `Authorization: Bearer <token>`.
+import { checkUploadAuth, uploadTokens } from '@/lib/upload/auth';
+import { acceptUpload } from '@/lib/upload/accept';
+import { LimitConfigError, uploadLimits } from '@/lib/upload/limits';
+import { receiveBody, UploadTooLargeError } from '@/lib/upload/receive';
+import { checkBuildNumber, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/lib/upload/store';
+import { json } from '@/lib/server/api';
+import { serverDb } from '@/lib/server/db';
+
+export const dynamic = 'force-dynamic';
+
+export async function POST(req: Request, ctx: { params: Promise<{ job: string; build: string }> }) {
+  const verdict = checkUploadAuth(req.headers.get('authorization'), uploadTokens());
+  if (verdict === 'disabled') {
+    return json({ error: 'uploads are disabled: the server has no upload token (set KPD_UPLOAD_TOKEN or KPD_UPLOAD_TOKENS_FILE)' }, 403);
+  }
+  if (verdict !== 'ok') {
+    const res = json({ error: verdict === 'missing' ? 'an upload token is required: Authorization: Bearer <token>' : 'wrong upload token' }, 401);
+    res.headers.set('www-authenticate', 'Bearer realm="kpd uploads"');
+    return res;
+  }
+  const { job, build } = await ctx.params;
+  const replaceParam = new URL(req.url).searchParams.get('replace');
+  if (replaceParam !== null && replaceParam !== 'true' && replaceParam !== 'false') {
+    return json({ error: 'replace must be true or false' }, 400);
+  }
+  let number: number;
+  let received: string;
+  let dir: string;
+  try {
+    checkJobName(job);
+    number = checkBuildNumber(build);
+    dir = uploadsDir();
+    const limits = uploadLimits();
+    received = incomingPath(dir, job, number);
+    await receiveBody(req.body, req.headers.get('content-length'), received, limits.maxBytes);
+    const answer = await acceptUpload(serverDb(), {
+      job,
+      build: number,
+      received,
+      replace: replaceParam === 'true',
+      limits,
+      uploadsDir: dir,
+    });
+    return json(answer.body, answer.status);
+  } catch (e) {
+    if (e instanceof UploadNameError) return json({ error: e.message }, 400);
+    if (e instanceof UploadTooLargeError) return json({ error: e.message }, 413);
+    if (e instanceof LimitConfigError) return json({ error: `server misconfigured: ${e.message}` }, 500);
+    throw e;
+  }
+}

@@ -1,0 +1,72 @@
+// Ingests a received upload with the same path as `kpd ingest` (through the
+// one-writer queue), keeps its archive for `kpd reingest`, recomputes the
+// job's change points, and says what HTTP answer that is: 201 a new build,
+// 200 a replaced or unchanged one, 409 different content without replace,
+// 400 an archive that is not a safe build archive, 413 one over the limits.
+import fs from 'node:fs';
+import type { DB } from '../db/open';
+import type { IngestReport } from '../model';
+import { ingestBuild, type IngestedBuild } from '../../ingest/ingest';
+import { BuildConflictError } from '../../ingest/load';
+import { ArchiveError } from '../../ingest/sources/tarball';
+import { buildReport } from '../queries/builds';
+import { refreshChangePoints } from '../queries/regressions';
+import type { UploadLimits } from './limits';
+import { writerQueue } from './queue';
+import { archivePath, keepArchive } from './store';
+
+export interface UploadRequest {
+  job: string;
+  build: number;
+  /** The received archive; always removed or kept by the time this returns. */
+  received: string;
+  replace: boolean;
+  limits: UploadLimits;
+  uploadsDir: string;
+}
+
+export interface UploadAnswer {
+  status: number;
+  body: UploadReport | { error: string };
+}
+
+export interface UploadReport extends IngestedBuild {
+  /** Where the raw archive is kept. */
+  archive: string;
+  report: IngestReport | null;
+}
+
+/** An archive that unpacks past a limit (a gzip bomb): too large rather than malformed. */
+const OVER_LIMIT = /unpacks to more than|has more than \d+ entries/;
+
+export function acceptUpload(db: DB, u: UploadRequest): Promise<UploadAnswer> {
+  return writerQueue().run(async () => {
+    const kept = archivePath(u.uploadsDir, u.job, u.build);
+    try {
+      const res = await ingestBuild(
+        db,
+        { job: u.job, number: u.build, path: u.received, archive: true },
+        { replace: u.replace, limits: u.limits, source: kept },
+      );
+      if (res.outcome === 'unchanged') {
+        fs.rmSync(u.received, { force: true });
+      } else {
+        keepArchive(u.received, kept);
+        refreshChangePoints(db, u.job);
+      }
+      return {
+        status: res.outcome === 'inserted' ? 201 : 200,
+        body: { ...res, archive: kept, report: buildReport(db, u.job, u.build) ?? null },
+      };
+    } catch (e) {
+      fs.rmSync(u.received, { force: true });
+      if (e instanceof BuildConflictError) {
+        return { status: 409, body: { error: `${e.message}: upload again with ?replace=true` } };
+      }
+      if (e instanceof ArchiveError) {
+        return { status: OVER_LIMIT.test(e.message) ? 413 : 400, body: { error: `archive refused: ${e.message}` } };
+      }
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,52 @@
+// Where raw uploads are kept: <uploads>/<job>/<build>.tar.gz, <uploads> being
+// $KPD_UPLOADS_DIR or `uploads` next to the database, so `kpd reingest` can
+// re-parse them after a parser fix. Job names and build numbers arrive in
+// URLs: only names that are safe as one path component become paths.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { dbPath } from '../db/open';
+
+/** Prow job names: letters, digits, `.`, `_`, `-`; never `.`/`..` or a path. */
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const BUILD_NUMBER = /^\d{1,15}$/;
+
+export class UploadNameError extends Error {}
+
+export function checkJobName(job: string): string {
+  if (!JOB_NAME.test(job)) {
+    throw new UploadNameError(
+      `job name ${JSON.stringify(job.slice(0, 100))} is not allowed: use letters, digits, ".", "_" and "-" (at most 200), starting with a letter or digit`,
+    );
+  }
+  return job;
+}
+
+export function checkBuildNumber(build: string): number {
+  if (!BUILD_NUMBER.test(build)) {
+    throw new UploadNameError(`build ${JSON.stringify(build.slice(0, 100))} is not a build number (digits only)`);
+  }
+  return Number(build);
+}
+
+export function uploadsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.KPD_UPLOADS_DIR || path.join(path.dirname(path.resolve(dbPath())), 'uploads'));
+}
+
+/** The kept archive of a build. */
+export function archivePath(dir: string, job: string, build: number): string {
+  return path.join(dir, checkJobName(job), `${build}.tar.gz`);
+}
+
+/** A fresh file to receive an upload into, on the same file system as the kept archives so that keeping it is a rename. */
+export function incomingPath(dir: string, job: string, build: number): string {
+  const incoming = path.join(dir, checkJobName(job), '.incoming');
+  fs.mkdirSync(incoming, { recursive: true });
+  return path.join(incoming, `${build}-${randomUUID()}.tar.gz`);
+}
+
+/** Moves a received archive to where its build's archive is kept, replacing an older one. */
+export function keepArchive(received: string, kept: string): void {
+  fs.mkdirSync(path.dirname(kept), { recursive: true });
+  fs.renameSync(received, kept);
+}
