@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { probesCommand } from '../../lib/commands/probes';
+import { FIXTURES } from './helpers';
+
+async function run(file: string, opts: { pod?: string; year?: number; json: boolean }) {
+  let stdout = '';
+  let stderr = '';
+  const code = await probesCommand(path.join(FIXTURES, file), opts, (s) => (stdout += s), (s) => (stderr += s));
+  return { code, stdout, stderr };
+}
+
+describe('kpd probes', () => {
+  it('prints every probe of a log as JSON in time order', async () => {
+    const { code, stdout, stderr } = await run('json-s.log', { json: true });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const uid = 'd6c3a1f0-5e2b-4c8d-9a7f-1b2c3d4e5f60';
+    expect(JSON.parse(stdout)).toEqual({
+      events: [
+        { pod: 'density-1/pod-s', uid, probe: 'pod_config_change', time: '2021-01-01T00:00:00.123456Z' },
+        { pod: 'density-1/pod-s', uid, probe: 'runtime_manager', time: '2021-01-01T00:00:00.500000Z' },
+        { pod: 'density-1/pod-s', uid, probe: 'infra_container_start', time: '2021-01-01T00:00:01.000001Z' },
+        { pod: 'density-1/pod-s', uid, probe: 'pod_status_running', time: '2021-01-01T00:00:01.750000Z' },
+      ],
+    });
+  });
+
+  it('follows one pod: each probe with its line and its offset from the pod’s first probe', async () => {
+    const { code, stdout } = await run('legacy-1.4.log', { pod: 'e2e-tests-density-kx2m1/density-test-pod-0', year: 2016, json: false });
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        'LINE  INSTANCE  PROBE                  TIME                         OFFSET_MS',
+        '   2         0  pod_config_change      2016-09-22T18:13:06.148383Z      0.000',
+        '   5         0  runtime_manager        2016-09-22T18:13:06.248764Z    100.381',
+        '   9         0  infra_container_start  2016-09-22T18:13:07.011875Z    863.492',
+        '  11         0  pod_running            2016-09-22T18:13:07.480517Z   1332.134',
+        '  12         0  container_start        2016-09-22T18:13:07.602210Z   1453.827',
+        '  13         0  pod_status_running     2016-09-22T18:13:07.731190Z   1582.807',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('follows a system pod too, as JSON, instance by instance', async () => {
+    const { code, stdout, stderr } = await run('legacy-1.19.log', { pod: 'density-4481/pod-a', year: 2020, json: true });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const events = JSON.parse(stdout).events as { instance: number; probe: string; line: number; offsetMs: number }[];
+    expect(events.map((e) => [e.instance, e.probe, e.line, e.offsetMs])).toEqual([
+      [0, 'pod_config_change', 1, 0],
+      [0, 'runtime_manager', 5, 77.546],
+      [0, 'infra_container_start', 10, 877.778],
+      [0, 'pod_running', 11, 977.778],
+      [0, 'container_start', 12, 1277.778],
+      [0, 'pod_status_running', 14, 1526.544],
+      [1, 'pod_config_change', 18, 0],
+      [1, 'runtime_manager', 19, 100],
+    ]);
+    const proxy = await run('legacy-1.19.log', { pod: 'kube-system/kube-proxy-x7x9z', year: 2020, json: true });
+    expect(JSON.parse(proxy.stdout).events).toHaveLength(2);
+  });
+
+  it('fails with a message for a missing file, a malformed --pod and a pod the log does not name', async () => {
+    expect(await run('no-such.log', { json: true })).toMatchObject({ code: 1, stdout: '' });
+    expect(await run('json-s.log', { pod: 'pod-s', json: true })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'kpd probes: --pod wants NAMESPACE/NAME, got "pod-s"\n',
+    });
+    const unknown = await run('json-s.log', { pod: 'density-1/nope', json: false });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no probes for pod density-1/nope');
+  });
+
+  it('reports the reader’s warnings on stderr', async () => {
+    const { code, stderr } = await run('new-year.log', { json: true });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^warning: .*new-year\.log: no dated line, year or reference time: assumed \d{4} and UTC for klog headers\n$/);
+  });
+});
