@@ -10,6 +10,11 @@ import { buildsCommand, metricsCommand } from './read';
 import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
 import { serveCommand } from './serve';
+import { uploadCommand, type UploadOptions } from './upload';
+import { reingestCommand } from './reingest';
+import { sloCheckCommand, type SloCheckOptions } from './slo';
+import { regressionsCommand, type RegressionsOptions } from './regressions';
+import { ClientError } from '../upload/client';
 import { METRIC_NAMES } from '../model';
 
 export interface CommonOptions {
@@ -43,11 +48,30 @@ async function run(action: () => Promise<number | void> | number | void): Promis
     const code = await action();
     if (typeof code === 'number') process.exitCode = code;
   } catch (e) {
-    if (e instanceof SelectionError || e instanceof SourceError || e instanceof ArchiveError || e instanceof UsageError) {
+    if (
+      e instanceof SelectionError ||
+      e instanceof SourceError ||
+      e instanceof ArchiveError ||
+      e instanceof UsageError ||
+      e instanceof ClientError
+    ) {
       process.stderr.write(`kpd: ${e.message}\n`);
       process.exitCode = 1;
     } else throw e;
   }
+}
+
+function fraction(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0`);
+    return n;
+  };
+}
+
+/** Runs a read command on the database, or on the server's API with --server. */
+function dbOrServer(opts: CommonOptions & { server?: string }, fn: (db: DB | undefined) => Promise<number>) {
+  return opts.server ? fn(undefined) : withDbAsync(opts, fn);
 }
 
 function common(cmd: Command): Command {
@@ -101,6 +125,42 @@ export function program(): Command {
     .action((o: CommonOptions & { builds: number; out: string; seed: number }) =>
       run(() => withDbAsync(o, (db) => demoCommand(db, o, out))),
     );
+
+  common(p.command('upload'))
+    .description("send a build directory (or its .tar.gz) to the dashboard's upload endpoint; a CI job's last step")
+    .argument('<path>')
+    .requiredOption('--server <url>', 'dashboard URL, e.g. https://perf.example.com')
+    .requiredOption('--job <name>')
+    .requiredOption('--build <n>', 'build number', int('--build'))
+    .option('--token <token>', 'upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
+    .option('--replace', 'replace the build when the server has different content for it')
+    .action((path: string, o: UploadOptions) => run(() => uploadCommand(path, o, out)));
+
+  common(p.command('reingest'))
+    .description('re-parse builds from their kept upload archives or build directories (after a parser fix)')
+    .requiredOption('--job <name>')
+    .option('--build <n>', 'only this build', int('--build'))
+    .action((o: CommonOptions & { job: string; build?: number }) =>
+      run(() => withDbAsync(o, (db) => reingestCommand(db, o, out))),
+    );
+
+  const slo = p.command('slo').description('service level objectives');
+  common(slo.command('check'))
+    .description("each SLO's value and verdict on a build (the newest by default); exits 1 when one is violated")
+    .requiredOption('--job <name>')
+    .option('--build <n>', 'build number', int('--build'))
+    .option('--slo <file>', 'SLO config (default $KPD_SLO, else data/slo.json, else the built-in defaults)')
+    .option('--server <url>', "ask the dashboard's API instead of the database")
+    .action((o: SloCheckOptions) => run(() => dbOrServer(o, (db) => sloCheckCommand(db, o, out))));
+
+  common(p.command('regressions'))
+    .description("change points in the job's series, newest first: build, levels before and after, relative change")
+    .requiredOption('--job <name>')
+    .option('--server <url>', "ask the dashboard's API instead of the database")
+    .option('--p-value <p>', 'significance of a change point (default 0.001)', fraction('--p-value'))
+    .option('--min-change <r>', 'smallest relative change reported (default 0.05)', fraction('--min-change'))
+    .option('--window <n>', 'builds compared on each side (default 40)', int('--window'))
+    .action((o: RegressionsOptions) => run(() => dbOrServer(o, (db) => regressionsCommand(db, o, out))));
 
   return p;
 }

@@ -1,0 +1,35 @@
+// `kpd reingest --job J [--build N]`: re-parses builds from where they were
+// read (kept upload archives, build directories) and re-writes them even
+// when the bytes are unchanged: what to run after a parser fix.
+import fs from 'node:fs';
+import type { DB } from '../db/open';
+import { ingestBuilds } from '../../ingest/ingest';
+import type { BuildLocation } from '../../ingest/sources/local';
+import { buildSources } from '../queries/sources';
+import { printJson, table, type Out } from './output';
+import type { CommonOptions } from './program';
+
+const ARCHIVE = /\.(tar\.gz|tgz)$/;
+
+export async function reingestCommand(
+  db: DB,
+  o: CommonOptions & { job: string; build?: number },
+  out: Out,
+): Promise<number> {
+  const sources = buildSources(db, o.job, o.build);
+  const missing = sources.filter((s) => !fs.existsSync(s.source));
+  const locs: BuildLocation[] = sources
+    .filter((s) => fs.existsSync(s.source))
+    .map((s) => ({ job: o.job, number: s.number, path: s.source, archive: ARCHIVE.test(s.source) }));
+  const results = await ingestBuilds(db, locs, { force: true });
+  if (o.json) {
+    printJson(out, { job: o.job, reingested: results, missing });
+  } else {
+    if (results.length) {
+      out(table([['build', 'outcome', 'runs', 'warnings'], ...results.map((r) => [r.number, r.outcome, r.runs, r.warnings])]));
+    }
+    out(`${results.length} builds of ${o.job} re-parsed` + (missing.length ? `; ${missing.length} sources missing` : ''));
+  }
+  for (const m of missing) process.stderr.write(`kpd: build ${o.job}#${m.number}: source ${m.source} is gone; not re-parsed\n`);
+  return missing.length ? 1 : 0;
+}

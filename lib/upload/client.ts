@@ -1,0 +1,115 @@
+// The client side of uploads (`kpd upload`) and of the read commands that
+// ask a server instead of a database (`--server URL`): packs a build
+// directory into a .tar.gz holding only the files a build is read from, sends
+// it with a bearer token, and fetches JSON documents.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import tar from 'tar-stream';
+import { listBuildFiles } from '../../ingest/build';
+import { isBuildDir } from '../../ingest/sources/local';
+
+export class ClientError extends Error {}
+
+/** Packs the known files of a build directory (the layout of FORMATS.md) into `dest`; returns how many. */
+export async function packBuildDir(dir: string, dest: string): Promise<number> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory() || !isBuildDir(dir)) {
+    throw new ClientError(`${dir}: not a build directory (expected build-log.txt, started.json or artifacts/)`);
+  }
+  const files = listBuildFiles(dir);
+  if (!files.length) throw new ClientError(`${dir}: holds none of the files a build is read from`);
+  const pack = tar.pack();
+  const written = pipeline(pack, zlib.createGzip(), fs.createWriteStream(dest));
+  for (const f of files) {
+    await new Promise<void>((resolve, reject) => {
+      const entry = pack.entry({ name: f.rel, size: f.bytes, mode: 0o644, mtime: new Date(0) }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+      fs.createReadStream(f.abs).on('error', reject).pipe(entry);
+    });
+  }
+  pack.finalize();
+  await written;
+  return files.length;
+}
+
+export interface SendOptions {
+  server: string;
+  job: string;
+  build: number;
+  token: string;
+  replace?: boolean;
+}
+
+export interface ServerAnswer {
+  status: number;
+  body: unknown;
+}
+
+function endpoint(server: string, rest: string): string {
+  let base: URL;
+  try {
+    base = new URL(server);
+  } catch {
+    throw new ClientError(`--server ${server}: not a URL (e.g. http://perf.example.com:3000)`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new ClientError(`--server ${server}: not http(s)`);
+  return base.href.replace(/\/+$/, '') + rest;
+}
+
+async function request(url: string, init: RequestInit): Promise<ServerAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    throw new ClientError(`cannot reach ${url}${cause || (e instanceof Error ? `: ${e.message}` : '')}`);
+  }
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // A proxy's HTML error page: keep the text for the message.
+  }
+  return { status: res.status, body };
+}
+
+/** The reason a server gave for an error status, for a one-line message. */
+export function reason(a: ServerAnswer): string {
+  if (typeof a.body === 'object' && a.body !== null && 'error' in a.body) return String(a.body.error);
+  return typeof a.body === 'string' ? a.body.slice(0, 200) : JSON.stringify(a.body).slice(0, 200);
+}
+
+/** POSTs a build archive to the upload endpoint, streamed from disk. */
+export async function sendArchive(archive: string, o: SendOptions): Promise<ServerAnswer> {
+  const url = endpoint(
+    o.server,
+    `/api/v1/jobs/${encodeURIComponent(o.job)}/builds/${o.build}${o.replace ? '?replace=true' : ''}`,
+  );
+  const size = fs.statSync(archive).size;
+  return request(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${o.token}`,
+      'content-type': 'application/gzip',
+      'content-length': String(size),
+    },
+    body: Readable.toWeb(fs.createReadStream(archive)) as ReadableStream<Uint8Array>,
+    duplex: 'half',
+  } as RequestInit & { duplex: 'half' });
+}
+
+/** GETs a JSON document from the server's API; an error status is a ClientError with the server's reason. */
+export async function getJson(server: string, rest: string): Promise<unknown> {
+  const url = endpoint(server, rest);
+  const a = await request(url, { headers: { accept: 'application/json' } });
+  if (a.status !== 200) throw new ClientError(`${url}: ${a.status} ${reason(a)}`);
+  return a.body;
+}
+
+/** True when `p` names an archive to send as it is rather than a directory to pack. */
+export function isArchive(p: string): boolean {
+  return /\.(tar\.gz|tgz)$/.test(p) && fs.existsSync(p) && fs.statSync(p).isFile();
+}
