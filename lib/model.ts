@@ -274,7 +274,7 @@ export interface KubeletLogResult {
   skipped: number;
   /** Header clock minus UTC, subtracted from klog header times (a whole number of quarter hours). */
   offsetUs: number;
-  /** Year of the log's first klog header line. */
+  /** Year of the first klog header line with a probe marker (before any New Year crossing). */
   year: number;
   warnings: IngestWarning[];
 }

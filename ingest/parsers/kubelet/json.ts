@@ -1,9 +1,10 @@
 // JSON logging lines (`--logging-format=json`): `ts` is epoch time as a float,
 // seconds in some kubelet versions and milliseconds in others (told apart by
-// magnitude); `msg` and the keys become a record like structured klog's.
+// magnitude), or a time string from other encoders; `msg` and the keys become
+// a record like structured klog's.
 import type { Micros } from '../../../lib/model';
 import { isObject, type LogRecord } from './record';
-import { epochToMicros } from './time';
+import { timeValue } from './time';
 
 export interface JsonLine {
   at?: Micros;
@@ -32,6 +33,6 @@ export function parseJsonLine(text: string): JsonLine | undefined {
     return undefined;
   }
   if (!isObject(obj) || typeof obj.msg !== 'string') return undefined;
-  const at = typeof obj.ts === 'number' ? epochToMicros(obj.ts) : undefined;
+  const at = timeValue(obj.ts);
   return { ...(at !== undefined ? { at } : {}), record: new JsonRecord(obj.msg, obj) };
 }
