@@ -1,0 +1,125 @@
+'use client';
+// Cumulative pods that reached each probe over time since the test started,
+// one step line per probe. Which probes are drawn is kept in the URL
+// (`probes=`) without a round trip to the server.
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatValue } from './format';
+import { AXIS, GRID, probeColor } from './palette';
+
+export interface ProbeChartProps {
+  lines: { probe: string; source: 'test' | 'kubelet'; points: [number, number][] }[];
+  /** Probes drawn at first. */
+  shown: string[];
+  /** Seconds; shared with the resource charts so the axes line up. */
+  domain: [number, number];
+}
+
+/** Pods that had reached the probe at time t: the last point at or before t. */
+function countAt(points: [number, number][], t: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid][0] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : points[lo - 1][1];
+}
+
+export default function ProbeChart({ lines, shown: initial, domain }: ProbeChartProps) {
+  const [shown, setShown] = useState(() => new Set(initial));
+  const visible = lines.filter((l) => shown.has(l.probe));
+  const data = useMemo(() => {
+    const times = [...new Set(visible.flatMap((l) => l.points.map((p) => p[0])))].sort((a, b) => a - b);
+    return times.map((t) => {
+      const d: Record<string, number> = { t };
+      for (const l of visible) d[l.probe] = countAt(l.points, t);
+      return d;
+    });
+  }, [visible]);
+
+  const toggle = (probe: string) => {
+    const next = new Set(shown);
+    if (next.has(probe)) next.delete(probe);
+    else next.add(probe);
+    setShown(next);
+    const url = new URL(window.location.href);
+    url.searchParams.set('probes', lines.map((l) => l.probe).filter((p) => next.has(p)).join(','));
+    window.history.replaceState(null, '', url);
+  };
+
+  return (
+    <figure className="chart wide" data-chart="probes">
+      <figcaption>
+        <span className="chart-title">Pods that reached each probe (cumulative)</span>
+      </figcaption>
+      <div className="probe-toggles" role="group" aria-label="probes shown">
+        {lines.map((l) => (
+          <button
+            key={l.probe}
+            type="button"
+            className={`chip${shown.has(l.probe) ? ' on' : ''}`}
+            aria-pressed={shown.has(l.probe)}
+            data-probe={l.probe}
+            onClick={() => toggle(l.probe)}
+            title={l.source === 'test' ? 'recorded by the test (no pod identity)' : 'from the kubelet log'}
+          >
+            <i style={{ background: probeColor(l.probe) }} />
+            {l.probe} <span className="muted">({l.points.length})</span>
+          </button>
+        ))}
+      </div>
+      <LineChart responsive style={{ width: '100%', height: 300 }} data={data} margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>
+        <CartesianGrid stroke={GRID} vertical={false} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          domain={domain}
+          tick={{ fontSize: 11, fill: AXIS }}
+          stroke={AXIS}
+          tickFormatter={(v: number) => formatValue(v)}
+          label={{ value: 'seconds since the test started', position: 'insideBottom', offset: -10, fontSize: 11, fill: AXIS }}
+        />
+        <YAxis
+          width={48}
+          allowDecimals={false}
+          tick={{ fontSize: 11, fill: AXIS }}
+          stroke={AXIS}
+          label={{ value: 'pods', angle: -90, position: 'insideLeft', offset: 12, fontSize: 11, fill: AXIS }}
+        />
+        <Tooltip
+          isAnimationActive={false}
+          content={(p) => {
+            if (!p.active || p.label === undefined) return null;
+            const t = Number(p.label);
+            return (
+              <div className="tooltip" data-tooltip="probes">
+                <div className="tooltip-head">t = {formatValue(t)} s</div>
+                {visible.map((l) => (
+                  <div key={l.probe} className="tooltip-row" data-stat={l.probe}>
+                    <i style={{ background: probeColor(l.probe) }} />
+                    <span>{l.probe}</span>
+                    <b data-value>{countAt(l.points, t)}</b>
+                    <span className="muted">pods</span>
+                  </div>
+                ))}
+              </div>
+            );
+          }}
+        />
+        {visible.map((l) => (
+          <Line
+            key={l.probe}
+            dataKey={l.probe}
+            type="stepAfter"
+            stroke={probeColor(l.probe)}
+            strokeWidth={1.8}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </figure>
+  );
+}

@@ -1,0 +1,99 @@
+'use client';
+// Kubelet and runtime CPU or memory over one run, on the same time axis as
+// the probe chart above it.
+import { useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatTick, formatValue } from './format';
+import { AXIS, GRID, containerColor } from './palette';
+
+export interface ResourceChartProps {
+  id: string;
+  title: string;
+  unit: string;
+  /** Per container, `[seconds, value]` samples. */
+  lines: { container: string; points: [number, number | null][] }[];
+  domain: [number, number];
+}
+
+export default function ResourceChart({ id, title, unit, lines, domain }: ResourceChartProps) {
+  const data = useMemo(() => {
+    const rows = new Map<number, Record<string, number | null>>();
+    for (const l of lines) {
+      for (const [t, v] of l.points) {
+        let row = rows.get(t);
+        if (!row) rows.set(t, (row = { t }));
+        row[l.container] = v;
+      }
+    }
+    return [...rows.values()].sort((a, b) => a.t! - b.t!);
+  }, [lines]);
+  return (
+    <figure className="chart" data-chart={id}>
+      <figcaption>
+        <span className="chart-title">{title}</span>
+        <span className="legend">
+          {lines.map((l) => (
+            <span key={l.container} className="legend-item">
+              <i style={{ background: containerColor(l.container) }} />
+              {l.container}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+      {data.length === 0 ? (
+        <div className="chart-empty">This run has no resource samples.</div>
+      ) : (
+        <LineChart responsive style={{ width: '100%', height: 220 }} data={data} margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>
+          <CartesianGrid stroke={GRID} vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={domain}
+            tick={{ fontSize: 11, fill: AXIS }}
+            stroke={AXIS}
+            tickFormatter={(v: number) => formatValue(v)}
+            label={{ value: 'seconds since the test started', position: 'insideBottom', offset: -10, fontSize: 11, fill: AXIS }}
+          />
+          <YAxis
+            width={56}
+            tick={{ fontSize: 11, fill: AXIS }}
+            stroke={AXIS}
+            tickFormatter={formatTick}
+            label={{ value: unit, angle: -90, position: 'insideLeft', offset: 12, fontSize: 11, fill: AXIS }}
+          />
+          <Tooltip
+            isAnimationActive={false}
+            content={(p) => {
+              if (!p.active || p.label === undefined) return null;
+              const row = data.find((d) => d.t === Number(p.label));
+              return (
+                <div className="tooltip" data-tooltip={id}>
+                  <div className="tooltip-head">t = {formatValue(Number(p.label))} s</div>
+                  {lines.map((l) => (
+                    <div key={l.container} className="tooltip-row" data-stat={l.container}>
+                      <i style={{ background: containerColor(l.container) }} />
+                      <span>{l.container}</span>
+                      <b data-value>{formatValue(row?.[l.container])}</b>
+                      <span className="muted">{unit}</span>
+                    </div>
+                  ))}
+                </div>
+              );
+            }}
+          />
+          {lines.map((l) => (
+            <Line
+              key={l.container}
+              dataKey={l.container}
+              stroke={containerColor(l.container)}
+              strokeWidth={1.6}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+          ))}
+        </LineChart>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,143 @@
+// Time series of one build: for one run, the cumulative number of pods that
+// reached each probe since the test started, kubelet and runtime CPU and
+// memory on the same time axis, and the kubelet's own pod startup SLO durations.
+import Link from 'next/link';
+import { runSeries, type RunSeries } from '@/lib/queries/series';
+import { serverDb } from '@/lib/server/db';
+import ParamSelect from '@/app/components/ParamSelect';
+import Problem, { attempt } from '@/app/components/Problem';
+import ProbeChart from '@/app/components/ProbeChart';
+import ResourceChart from '@/app/components/ResourceChart';
+import { formatDate, formatValue } from '@/app/components/format';
+import { encodeSel, href, jobPath, one, selectionOf, type Params } from '@/app/params';
+import { BadRequest } from '@/lib/server/api';
+
+export const dynamic = 'force-dynamic';
+
+/** Drawn unless the URL says otherwise; the other probes are one click away. */
+const DEFAULT_PROBES = ['create', 'running', 'pod_config_change', 'pod_running'];
+
+export default async function SeriesPage(props: { params: Promise<{ job: string; build: string }>; searchParams: Promise<Params> }) {
+  const { job: rawJob, build: rawBuild } = await props.params;
+  const job = decodeURIComponent(rawJob);
+  const sp = await props.searchParams;
+  const res = attempt(() => {
+    if (!/^\d+$/.test(rawBuild)) throw new BadRequest(`build must be a whole number, got "${rawBuild}"`);
+    return runSeries(serverDb(), { job, build: Number(rawBuild), ...selectionOf(sp) });
+  });
+  if (!res.ok) return <Problem error={res.error} />;
+  return <Series s={res.value} probesParam={one(sp, 'probes')} />;
+}
+
+function Series({ s, probesParam }: { s: RunSeries; probesParam?: string }) {
+  const sel = { test: s.run.test, image: s.run.image, machine: s.run.machine };
+  const shown = probesParam !== undefined ? probesParam.split(',') : DEFAULT_PROBES;
+  let tMax = 0;
+  for (const l of s.probes) tMax = Math.max(tMax, l.points[l.points.length - 1]?.[0] ?? 0);
+  for (const r of s.resources) tMax = Math.max(tMax, r.points[r.points.length - 1]?.[0] ?? 0);
+  const domain: [number, number] = [0, Math.ceil(tMax)];
+  const resource = (which: 1 | 2) =>
+    s.resources.map((r) => ({ container: r.container, points: r.points.map((p): [number, number | null] => [p[0], p[which]]) }));
+  const unit = (which: 'cpuUnit' | 'memoryUnit') => s.resources[0]?.[which] ?? '';
+  const slo = s.podStartups;
+  return (
+    <>
+      <div className="selbar">
+        <div className="selgroup">
+          <span className="grouplabel">Build {s.build}</span>
+          <span className="muted" style={{ fontSize: '0.85rem' }}>started {formatDate(s.started)}</span>
+        </div>
+        <div className="selgroup">
+          <span className="grouplabel">Run</span>
+          <ParamSelectRun runs={s.runs.map(encodeSel)} value={encodeSel(sel)} />
+        </div>
+        <div className="selgroup">
+          <Link className="button secondary" href={href(jobPath(s.job, 'builds'), sel)}>
+            ← across builds
+          </Link>
+          <Link className="button secondary" href={href(jobPath(s.job, 'tracing'), { ...sel, build: s.build, last: 'all', builds: `-${s.build}` })}>
+            tracing of this build
+          </Link>
+        </div>
+      </div>
+      <div className="subject" data-subject>
+        <span className="testname">{s.run.test}</span>
+        <span>
+          {s.run.image} · {s.run.machine}
+        </span>
+        {s.run.host ? <span className="muted mono">{s.run.host}</span> : null}
+      </div>
+      {s.run.description ? <p className="muted" style={{ margin: '-0.4rem 0 0.75rem', fontSize: '0.85rem' }}>{s.run.description}</p> : null}
+      <div className="grid">
+        {s.probes.length ? (
+          <ProbeChart lines={s.probes} shown={shown} domain={domain} />
+        ) : (
+          <div className="chart wide">
+            <div className="chart-empty">
+              This run has no probe events: neither the test&apos;s create/running times nor a kubelet log with pod
+              lifecycle lines (run the kubelet with --v=2 or higher and keep its log in the build artifacts).
+            </div>
+          </div>
+        )}
+        <ResourceChart id="cpu" title="CPU usage" unit={unit('cpuUnit')} lines={resource(1)} domain={domain} />
+        <ResourceChart id="memory" title="Memory usage" unit={unit('memoryUnit')} lines={resource(2)} domain={domain} />
+        <section className="chart" data-chart="slo">
+          <div className="chart-title" style={{ padding: '0 0.4rem 0.4rem' }}>Kubelet&apos;s pod startup durations</div>
+          {slo ? (
+            <div style={{ padding: '0 0.4rem' }}>
+              <div className="stats">
+                {(['p50', 'p90', 'p99', 'max'] as const).map((k) => (
+                  <div key={k} className="stat">
+                    <div className="k">SLO {k}</div>
+                    <div className="v">
+                      {formatValue(slo.slo[k])}
+                      <small>s</small>
+                    </div>
+                  </div>
+                ))}
+              </div>
+              <p className="muted" style={{ fontSize: '0.8rem', margin: '0 0 0.4rem' }}>
+                podStartSLOduration of {slo.slo.count} pods (E2E p50 {formatValue(slo.e2e.p50)} s, p99 {formatValue(slo.e2e.p99)} s)
+                {slo.flagged ? `; ${slo.flagged} absurd values the kubelet logged were left out` : ''}.
+              </p>
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>slowest pods</th>
+                    <th className="num">SLO s</th>
+                    <th className="num">E2E s</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {slo.slowest.slice(0, 5).map((p) => (
+                    <tr key={p.pod}>
+                      <td className="mono">{p.pod}</td>
+                      <td className="num">{formatValue(p.sloSeconds)}</td>
+                      <td className="num">{formatValue(p.e2eSeconds)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <div className="chart-empty">
+              The kubelet log of this run had no &quot;Observed pod startup duration&quot; lines (logged since Kubernetes 1.26).
+            </div>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function ParamSelectRun({ runs, value }: { runs: string[]; value: string }) {
+  return (
+    <ParamSelect
+      label="test · image · machine"
+      name="run"
+      names={['test', 'image', 'machine']}
+      value={value}
+      options={runs.map((r) => ({ value: r, label: r.split('|').join(' · ') }))}
+    />
+  );
+}

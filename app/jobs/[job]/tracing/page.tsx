@@ -1,0 +1,214 @@
+// Tracing: latency between a start and an end probe across builds (p50/p90/p99,
+// with count, missing, negative and how pods were matched), and for one build
+// the segment breakdown of pod startup and the slowest pods.
+import Link from 'next/link';
+import { jobOptions, pickSeries } from '@/lib/queries/options';
+import { SelectionError } from '@/lib/queries/errors';
+import { tracingView, type TracingView } from '@/lib/queries/tracing';
+import { serverDb } from '@/lib/server/db';
+import MetricChart from '@/app/components/MetricChart';
+import ParamSelect from '@/app/components/ParamSelect';
+import Problem, { NoData, attempt } from '@/app/components/Problem';
+import SegmentChart from '@/app/components/SegmentChart';
+import SelectionBar from '@/app/components/SelectionBar';
+import { formatValue } from '@/app/components/format';
+import { probeColor } from '@/app/components/palette';
+import { href, intOf, jobPath, one, rangeOf, selectionOf, seriesPath, type Params } from '@/app/params';
+
+export const dynamic = 'force-dynamic';
+
+export default async function TracingPage(props: { params: Promise<{ job: string }>; searchParams: Promise<Params> }) {
+  const job = decodeURIComponent((await props.params).job);
+  const sp = await props.searchParams;
+  const db = serverDb();
+  const opts = attempt(() => jobOptions(db, job));
+  if (!opts.ok) return <Problem error={opts.error} />;
+  if (!opts.value.tests.length) return <NoData job={job} />;
+  const want = selectionOf(sp);
+  const picked = pickSeries(opts.value, want);
+  const view = attempt(() => {
+    if (!picked) throw new SelectionError(`no runs of ${want.test ?? 'that test'} on that image/machine in ${job}`);
+    const { lastParam: _, ...range } = rangeOf(sp);
+    return tracingView(db, {
+      job,
+      test: picked.test.name,
+      image: picked.config.image,
+      machine: picked.config.machine,
+      range,
+      from: one(sp, 'from'),
+      to: one(sp, 'to'),
+      build: intOf(sp, 'build'),
+    });
+  });
+  const test = picked?.test ?? opts.value.tests[0];
+  const config = picked?.config ?? test.configs[0];
+  return (
+    <>
+      <SelectionBar
+        path={jobPath(job, 'tracing')}
+        tests={opts.value.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
+        test={test.name}
+        image={config.image}
+        machine={config.machine}
+        range={{ last: one(sp, 'last') ?? '50', builds: one(sp, 'builds') }}
+        keep={{ from: one(sp, 'from'), to: one(sp, 'to') }}
+      />
+      {view.ok ? <Tracing v={view.value} params={sp} /> : <Problem error={view.error} />}
+    </>
+  );
+}
+
+function Tracing({ v, params }: { v: TracingView; params: Params }) {
+  const sel = { test: v.test, image: v.image, machine: v.machine };
+  const keep = { ...sel, last: one(params, 'last'), builds: one(params, 'builds'), from: v.from, to: v.to };
+  const probeOptions = v.probes.map((p) => ({ value: p.probe, label: `${p.probe}${p.source === 'test' ? ' (test side)' : ''}` }));
+  for (const p of [v.from, v.to]) if (!v.probes.some((x) => x.probe === p)) probeOptions.push({ value: p, label: `${p} (never seen)` });
+  const chosen = v.acrossBuilds.find((b) => b.build === v.build);
+  const missingProbe = [v.from, v.to].filter((p) => !v.probes.some((x) => x.probe === p));
+  const slowTotal = Math.max(1, ...v.slowest.map((p) => p.segments.reduce((a, s) => a + Math.max(0, s.ms), 0)));
+  return (
+    <>
+      <div className="selbar">
+        <div className="selgroup">
+          <span className="grouplabel">Latency between probes</span>
+          <ParamSelect label="start probe" name="from" value={v.from} options={probeOptions} />
+          <ParamSelect label="end probe" name="to" value={v.to} options={probeOptions} />
+        </div>
+      </div>
+      {missingProbe.map((p) => (
+        <div key={p} className="note warn" data-unseen={p}>
+          Probe <code>{p}</code> was never seen in builds {v.window.from}–{v.window.to} of this test.{' '}
+          {v.unseen.find((u) => u.probe === p)?.origin
+            ? `It comes from the ${v.unseen.find((u) => u.probe === p)!.origin}.`
+            : 'It is a custom NodeTracing probe: the kubelet logs it as a NodeTracing event.'}
+        </div>
+      ))}
+      {v.acrossBuilds.length === 0 ? (
+        <div className="card empty">No builds of this test in the chosen range.</div>
+      ) : (
+        <>
+          <div className="grid">
+            <MetricChart
+              id="trace"
+              title={`${v.from} → ${v.to} latency (ms), per build`}
+              unit="ms"
+              stats={['p50', 'p90', 'p99']}
+              rows={v.acrossBuilds.map((b) => [b.build, b.started, b.p50, b.p90, b.p99])}
+              hrefTemplate={href(jobPath(v.job, 'tracing'), { ...keep, build: '{build}' }).replace('%7Bbuild%7D', '{build}')}
+              selectedBuild={v.build ?? undefined}
+              height={260}
+              wide
+            />
+          </div>
+          {chosen ? (
+            <>
+              <h2 data-build-heading>
+                Build {chosen.build}{' '}
+                <Link href={href(seriesPath(v.job, chosen.build), sel)} style={{ fontSize: '0.85rem', fontWeight: 500 }}>
+                  time series →
+                </Link>
+              </h2>
+              <div className="stats" data-trace>
+                {(['p50', 'p90', 'p99'] as const).map((k) => (
+                  <div key={k} className="stat" data-k={k}>
+                    <div className="k">{k}</div>
+                    <div className="v">
+                      {formatValue(chosen[k])}
+                      <small>ms</small>
+                    </div>
+                  </div>
+                ))}
+                <div className="stat" data-k="count">
+                  <div className="k">pods</div>
+                  <div className="v">{chosen.count}</div>
+                </div>
+                <div className="stat" data-k="missing">
+                  <div className="k">missing a probe</div>
+                  <div className="v">{chosen.missing}</div>
+                </div>
+                <div className="stat" data-k="negative">
+                  <div className="k">negative</div>
+                  <div className="v">{chosen.negative}</div>
+                </div>
+                <div className="stat" data-k="matchedBy">
+                  <div className="k">matched by</div>
+                  <div className="v" style={{ fontSize: '0.95rem' }}>
+                    {chosen.matchedBy === 'pod' ? 'pod identity' : 'sort order'}
+                  </div>
+                </div>
+              </div>
+              {chosen.matchedBy === 'order' ? (
+                <div className="note">
+                  One of these probes is recorded by the test without pod identity, so the i-th earliest {v.from} is paired with
+                  the i-th earliest {v.to}. Choose two kubelet probes for per-pod latency.
+                </div>
+              ) : null}
+              <div className="grid">
+                {v.segments.length ? (
+                  <SegmentChart segments={v.segments.map((s) => [s.from, s.to, s.summary.p50, s.summary.p90, s.summary.p99])} />
+                ) : null}
+              </div>
+              <h2>Slowest pods, {v.from} → {v.to}</h2>
+              {v.slowest.length ? (
+                <div className="table-wrap">
+                  <table className="data" data-slowest>
+                    <thead>
+                      <tr>
+                        <th>pod</th>
+                        <th className="num">total ms</th>
+                        <th>where the time went</th>
+                        <th>segments</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {v.slowest.map((p) => (
+                        <tr key={`${p.pod}#${p.instance}`}>
+                          <td className="mono">{p.pod}</td>
+                          <td className="num">{formatValue(p.totalMs)}</td>
+                          <td>
+                            {p.dominant ? (
+                              <>
+                                <i className="swatch" style={{ background: probeColor(p.dominant.to) }} />
+                                {p.dominant.from} → {p.dominant.to} <span className="muted">({formatValue(p.dominant.ms)} ms)</span>
+                              </>
+                            ) : (
+                              '–'
+                            )}
+                          </td>
+                          <td>
+                            <div className="stack" title={p.segments.map((s) => `${s.from} → ${s.to}: ${formatValue(s.ms)} ms`).join('\n')}>
+                              {p.segments.map((s, i) => (
+                                <span key={i} style={{ width: `${(Math.max(0, s.ms) / slowTotal) * 100}%`, background: probeColor(s.to) }} />
+                              ))}
+                            </div>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ) : (
+                <p className="muted">
+                  No pod has both probes with pod identity in this build
+                  {chosen.matchedBy === 'order' ? ' (test-side probes carry none)' : ''}.
+                </p>
+              )}
+            </>
+          ) : null}
+        </>
+      )}
+      {v.unseen.length ? (
+        <div className="note" data-unseen-list>
+          Probes never seen in these builds, and what logs them:
+          <ul>
+            {v.unseen.map((u) => (
+              <li key={u.probe}>
+                <code>{u.probe}</code>: {u.origin}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
+  );
+}
