@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromIso } from '../../lib/time';
-import { probesOf, readFixture } from './helpers';
+import { probesOf, readBuffer, readFixture } from './helpers';
 
 describe('readKubeletLog: every encoding', () => {
   it('reads 1.4 docker_manager logs: infra container restart, Started event, Running status after Pending', async () => {
@@ -166,5 +166,25 @@ describe('readKubeletLog: every encoding', () => {
       watch_observed_running: '2025-03-22T14:56:49.000011Z',
     });
     expect(r.lines).toBe(8);
+  });
+
+  it('maps NodeTracing probes to their pod: by the event’s object, else by the uid seen elsewhere in the log', async () => {
+    const uid = '3f2a5c1e-80a1-11e6-9c2b-42010af00002';
+    const log = [
+      `I0922 18:13:06.148383    2571 kubelet.go:2522] SyncLoop (ADD, "api"): "density-test-pod-0_e2e-tests-density-kx2m1(${uid})"`,
+      `I0922 18:13:06.300100    2571 server.go:608] Event(api.ObjectReference{Kind:"Pod", Namespace:"e2e-tests-density-kx2m1", Name:"density-test-pod-0", UID:"${uid}", APIVersion:"v1", ResourceVersion:"1503", FieldPath:""}): type: 'Normal' reason: 'NodeTracing' pod: ${uid}, probe: volume_mounted, timestamp: 1474567986299001000`,
+      `I0922 18:13:06.400000    2571 event.go:291] "Event occurred" kind="Pod" apiVersion="v1" type="Normal" reason="NodeTracing" message="pod: ${uid}, probe: network_ready, timestamp: 1474567986399999999"`,
+      `I0922 18:13:06.500000    2571 event.go:291] "Event occurred" kind="Pod" apiVersion="v1" type="Normal" reason="NodeTracing" message="pod: 00000000-dead-beef-0000-000000000000, probe: network_ready, timestamp: 1474567986499000000"`,
+    ].join('\n');
+    const r = await readBuffer(Buffer.from(log));
+    expect(r.year).toBe(2016);
+    expect(probesOf(r, 'e2e-tests-density-kx2m1/density-test-pod-0')).toEqual({
+      pod_config_change: '2016-09-22T18:13:06.148383Z',
+      volume_mounted: '2016-09-22T18:13:06.299001Z',
+      network_ready: '2016-09-22T18:13:06.400000Z',
+    });
+    expect(r.warnings).toEqual([
+      { file: 'kubelet.log', message: '1 NodeTracing probes name a pod uid seen nowhere else in the log: dropped' },
+    ]);
   });
 });
