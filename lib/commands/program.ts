@@ -10,6 +10,7 @@ import { buildsCommand, metricsCommand } from './read';
 import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
 import { serveCommand } from './serve';
+import { probesCommand } from './probes';
 import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
@@ -110,6 +111,15 @@ export function program(): Command {
     .option('--to <build>', 'last build', int('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
     .action((o) => run(() => withDb(o, (db) => metricsCommand(db, o, out))));
+
+  common(p.command('probes'))
+    .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
+    .argument('<file>')
+    .option('--pod <ns/name>', 'follow one pod: every probe with its line and offset')
+    .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
+    .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
+      run(() => probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s))),
+    );
 
   common(p.command('serve'))
     .description('serve the dashboard (builds it first when needed; ingests the samples into an empty database)')
