@@ -47,7 +47,12 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
     return json(answer.body, answer.status);
   } catch (e) {
     if (e instanceof UploadNameError) return json({ error: e.message }, 400);
-    if (e instanceof UploadTooLargeError) return json({ error: e.message }, 413);
+    if (e instanceof UploadTooLargeError) {
+      // The rest of the body is never read: the connection cannot carry another request.
+      const res = json({ error: e.message }, 413);
+      res.headers.set('connection', 'close');
+      return res;
+    }
     if (e instanceof LimitConfigError) return json({ error: `server misconfigured: ${e.message}` }, 500);
     throw e;
   }
