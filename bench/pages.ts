@@ -1,0 +1,220 @@
+// Benchmark of the dashboard: a 5,000-build database (3 tests x 2 node
+// configs, probe events in the last builds), the production server, and for
+// every page and JSON twin its server time (p50/p95 over N sequential
+// requests, first byte to last on localhost) and the gzip bytes it sends:
+// the HTML (which carries the initial RSC payload) and, for pages, the RSC
+// payload of a client-side navigation. Prints figures; asserts nothing.
+// Run: npx tsx bench/pages.ts (KPD_BENCH_PAGE_BUILDS, KPD_BENCH_PAGE_REQUESTS to change the size).
+import http from 'node:http';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { quantile } from 'd3-array';
+import { openDb } from '../lib/db/open';
+import { writeBuild } from '../ingest/load';
+import { parseTestOptions } from '../ingest/parsers/testname';
+import { PROBES, type BuildRecord, type PerfDataItem, type ProbeEvent, type RunRecord } from '../lib/model';
+import { startServer } from '../test/server-harness';
+import { tempDir } from '../test/helpers';
+
+const BUILDS = Number(process.env.KPD_BENCH_PAGE_BUILDS ?? 5000);
+const REQUESTS = Number(process.env.KPD_BENCH_PAGE_REQUESTS ?? 30);
+/** Builds at the end of the history that carry kubelet probe events (the tracing window is the last 50). */
+const TRACED = 60;
+const PODS = 105;
+const JOB = 'ci-kubernetes-node-kubelet-benchmark';
+const FIRST = 10_000;
+const TESTS = ['density_create_batch_105_0_0', 'density_create_batch_35_0_100', 'resource_10'];
+const NODES = [
+  { image: 'cos-stable-117-18613-0-79', machine: 'cpu:2core,memory:7.5GB' },
+  { image: 'ubuntu-gke-2204-1-28-v20241030', machine: 'cpu:4core,memory:15GB' },
+];
+
+/** Deterministic noise in [0, 1). */
+function noise(...xs: number[]): number {
+  let h = 2166136261;
+  for (const x of xs) h = Math.imul(h ^ x, 16777619) >>> 0;
+  return (h % 10_000) / 10_000;
+}
+
+function probeEvents(start: number, b: number, n: number): ProbeEvent[] {
+  const events: ProbeEvent[] = [];
+  for (let p = 0; p < PODS; p++) {
+    let t = start + p * 9_000;
+    events.push({ probe: 'create', instance: 0, time: t, source: 'test' });
+    for (const [i, probe] of PROBES.slice(1, -1).entries()) {
+      t += Math.round((i === 2 ? 400_000 : 20_000) * (1 + noise(b, n, p, i)));
+      events.push({ probe, pod: `density-test/pod-${p}`, uid: `uid-${b}-${n}-${p}`, instance: 0, time: t, source: 'kubelet' });
+    }
+    events.push({ probe: 'running', instance: 0, time: t + 1_000, source: 'test' });
+  }
+  return events;
+}
+
+function runOf(test: string, n: number, b: number, start: number, traced: boolean): RunRecord {
+  const r = (base: number, i: number) => Math.round(base * (1 + 0.1 * noise(b, n, i)) * 10) / 10;
+  const ts = Array.from({ length: 30 }, (_, i) => start + i * 1_000_000);
+  const density = test.startsWith('density');
+  const items: PerfDataItem[] = [
+    ...(density
+      ? [
+          { data: { Perc50: r(2400, 1), Perc90: r(3600, 2), Perc99: r(4100, 3), Perc100: r(4300, 4) }, unit: 'ms', labels: { datatype: 'latency', latencytype: 'create-pod' } },
+          { data: { batch: r(1200, 5), 'single-worst': r(14, 6) }, unit: 'pods/min', labels: { datatype: 'throughput', latencytype: 'create-pod' } },
+        ]
+      : []),
+    ...(['kubelet', 'runtime'] as const).flatMap((container, c): PerfDataItem[] => [
+        {
+          data: { Perc05: r(20, 7 + c), Perc50: r(60, 8 + c), Perc90: r(250, 9 + c), Perc95: r(260, 10 + c), Perc99: r(280, 11 + c) },
+          unit: 'mCPU',
+          labels: { datatype: 'resource', container, resource: 'cpu' },
+        },
+        { data: { memory: r(95, 12 + c), rss: r(68, 13 + c), workingset: r(82, 14 + c) }, unit: 'MB', labels: { datatype: 'resource', container, resource: 'memory' } },
+      ]),
+  ];
+  return {
+    test,
+    description: `${test} [Benchmark]`,
+    options: parseTestOptions(test),
+    node: NODES[n],
+    host: `host-${n}`,
+    start,
+    end: start + 40_000_000,
+    status: 'passed',
+    items,
+    resources: Object.fromEntries(
+      ['kubelet', 'runtime'].map((c, i) => [c, { ts, cpu: ts.map((_, k) => r(50 + 30 * i, 20 + k)), memory: ts.map((_, k) => r(90, 60 + k)), unit: { cpu: 'mCPU', memory: 'MB' } }]),
+    ),
+    probes: traced && density ? probeEvents(start + 2_000_000, b, n) : [],
+    podStartups: [],
+  };
+}
+
+function buildDb(file: string): { seconds: number; probeEvents: number } {
+  const db = openDb(file);
+  const t = performance.now();
+  let probeEvents = 0;
+  for (let i = 0; i < BUILDS; i++) {
+    const number = FIRST + i;
+    const started = Date.UTC(2024, 0, 1) * 1000 + i * 8 * 3_600_000_000;
+    const traced = i >= BUILDS - TRACED;
+    const runs = TESTS.flatMap((test, k) => NODES.map((_, n) => runOf(test, n, number, started + k * 60_000_000, traced)));
+    probeEvents += runs.reduce((a, r) => a + r.probes.length, 0);
+    const build: BuildRecord = {
+      job: JOB,
+      number,
+      started,
+      finished: started + 3_600_000_000,
+      result: noise(number) < 0.9 ? 'SUCCESS' : 'FAILURE',
+      source: 'bench',
+      contentHash: `bench-${number}`,
+      runs,
+      report: { files: [], warnings: [], runs: runs.length, metrics: 0, probeEvents: 0 },
+    };
+    writeBuild(db, build);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { seconds: (performance.now() - t) / 1000, probeEvents };
+}
+
+interface Sample {
+  ms: number;
+  gzipBytes: number;
+  status: number;
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = http.get(url, { headers: { 'accept-encoding': 'gzip', ...headers } }, (res) => {
+      let bytes = 0;
+      res.on('data', (d: Buffer) => (bytes += d.length));
+      res.on('end', () => {
+        if (res.headers['content-encoding'] !== 'gzip' && bytes > 1024) {
+          reject(new Error(`${url}: response not gzip-compressed`));
+          return;
+        }
+        resolve({ ms: performance.now() - t, gzipBytes: bytes, status: res.statusCode ?? 0 });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+interface Row {
+  name: string;
+  p50: number;
+  p95: number;
+  html: number;
+  rsc?: number;
+}
+
+async function measure(base: string, name: string, p: string, page: boolean): Promise<Row> {
+  for (let i = 0; i < 3; i++) await get(base + p);
+  const times: number[] = [];
+  let html = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const s = await get(base + p);
+    if (s.status !== 200) throw new Error(`${p}: HTTP ${s.status}`);
+    times.push(s.ms);
+    html = s.gzipBytes;
+  }
+  times.sort((a, b) => a - b);
+  const row: Row = { name, p50: quantile(times, 0.5)!, p95: quantile(times, 0.95)!, html };
+  if (page) row.rsc = (await get(base + p, { rsc: '1' })).gzipBytes;
+  return row;
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+export async function run(): Promise<string> {
+  const dir = tempDir('kpd-bench-pages-');
+  const file = path.join(dir, 'kpd.db');
+  const built = buildDb(file);
+  const server = await startServer(file);
+  try {
+    const job = `/jobs/${JOB}`;
+    const sel = new URLSearchParams({ test: TESTS[0], ...NODES[0] });
+    const last = FIRST + BUILDS - 1;
+    const cmp = new URLSearchParams();
+    for (const t of TESTS.slice(0, 2)) for (const n of NODES) cmp.append('sel', [t, n.image, n.machine].join('|'));
+    const pages: [string, string][] = [
+      ['Overview /', '/'],
+      ['Builds (last 50)', `${job}/builds?${sel}`],
+      ['Builds (all 5,000)', `${job}/builds?${sel}&last=all`],
+      ['Comparison (4 selections, last 50)', `${job}/compare?${cmp}`],
+      ['Time series (one build)', `${job}/builds/${last}/series?${sel}`],
+      ['Tracing (last 50)', `${job}/tracing?${sel}`],
+    ];
+    const apis: [string, string][] = [
+      ['GET /api/v1/jobs', '/api/v1/jobs'],
+      ['GET …/charts', `/api/v1${job}/charts?${sel}`],
+      ['GET …/compare', `/api/v1${job}/compare?${cmp}`],
+      ['GET …/series', `/api/v1${job}/series?build=${last}&${sel}`],
+      ['GET …/tracing', `/api/v1${job}/tracing?${sel}`],
+      ['GET …/trace', `/api/v1${job}/trace?build=${last}&${sel}&from=pod_config_change&to=watch_observed_running`],
+    ];
+    const rows: Row[] = [];
+    for (const [name, p] of pages) rows.push(await measure(server.url, name, p, true));
+    for (const [name, p] of apis) rows.push(await measure(server.url, name, p, false));
+    const ok = (r: Row) => (r.p95 < 100 && r.html + (r.rsc ?? 0) < 300 * 1024 ? 'yes' : 'no');
+    return [
+      `### Pages at ${BUILDS.toLocaleString('en-US')} builds`,
+      '',
+      `${BUILDS} builds x ${TESTS.length} tests x ${NODES.length} node configs (${built.probeEvents.toLocaleString('en-US')} probe events in the last ${TRACED} builds), written in ${built.seconds.toFixed(1)} s; \`next start\`, ${REQUESTS} sequential requests each after 3 warm-ups, \`accept-encoding: gzip\`. Goal: p95 < 100 ms and < 300 KB.`,
+      '',
+      '| view | p50 ms | p95 ms | HTML / JSON gzip | RSC navigation gzip | goal met |',
+      '|---|---:|---:|---:|---:|:---:|',
+      ...rows.map((r) => `| ${r.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${kb(r.html)} | ${r.rsc === undefined ? '–' : kb(r.rsc)} | ${ok(r)} |`),
+      '',
+      '"Builds (all 5,000)" draws every build of the history on purpose; the default range is the last 50 builds.',
+    ].join('\n');
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write((await run()) + '\n');
+}
