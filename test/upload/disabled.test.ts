@@ -20,7 +20,8 @@ afterAll(async () => {
 
 describe('a server with no upload token', () => {
   it('refuses uploads (403) with and without a token, and says how to enable them', async () => {
-    for (const headers of [{}, { authorization: 'Bearer anything' }, { authorization: 'Bearer ' }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer anything' }, { authorization: 'Bearer ' }];
+    for (const headers of attempts) {
       const r = await fetch(`${server.url}/api/v1/jobs/ci-job/builds/1`, { method: 'POST', headers, body: 'x' });
       expect(r.status).toBe(403);
       expect(await r.json()).toEqual({

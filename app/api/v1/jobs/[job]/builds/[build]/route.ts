@@ -12,7 +12,13 @@ import { serverDb } from '@/lib/server/db';
 export const dynamic = 'force-dynamic';
 
 export async function POST(req: Request, ctx: { params: Promise<{ job: string; build: string }> }) {
-  const verdict = checkUploadAuth(req.headers.get('authorization'), uploadTokens());
+  let tokens: string[];
+  try {
+    tokens = uploadTokens();
+  } catch (e) {
+    return json({ error: `server misconfigured: cannot read KPD_UPLOAD_TOKENS_FILE: ${(e as Error).message}` }, 500);
+  }
+  const verdict = checkUploadAuth(req.headers.get('authorization'), tokens);
   if (verdict === 'disabled') {
     return json({ error: 'uploads are disabled: the server has no upload token (set KPD_UPLOAD_TOKEN or KPD_UPLOAD_TOKENS_FILE)' }, 403);
   }
