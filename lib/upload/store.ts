@@ -30,7 +30,9 @@ export function checkBuildNumber(build: string): number {
 }
 
 export function uploadsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.KPD_UPLOADS_DIR || path.join(path.dirname(path.resolve(dbPath())), 'uploads'));
+  return path.resolve(
+    /*turbopackIgnore: true*/ env.KPD_UPLOADS_DIR || path.join(path.dirname(path.resolve(/*turbopackIgnore: true*/ dbPath())), 'uploads'),
+  );
 }
 
 /** The kept archive of a build. */
