@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DB } from '../lib/db/open';
-import type { BuildRecord } from '../lib/model';
 import { refreshChangePoints } from '../lib/queries/regressions';
 import { readBuild } from './build';
-import { writeBuild, type LoadOutcome, type LoadResult } from './load';
+import { writeBuild, type LoadOutcome } from './load';
 import type { BuildLocation } from './sources/local';
 import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
 
@@ -53,7 +52,7 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
     loc,
     async (dir) => {
       const build = await readBuild(dir, { job: loc.job, number: loc.number, source: opts.source ?? loc.path });
-      const res = opts.force ? rewriteBuild(db, build) : writeBuild(db, build, { replace: opts.replace });
+      const res = writeBuild(db, build, { replace: opts.force || opts.replace, force: opts.force });
       return {
         job: loc.job,
         number: loc.number,
@@ -65,22 +64,6 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
     },
     opts.limits,
   );
-}
-
-/**
- * Drops and writes a build in one transaction, whatever its content hash:
- * the loader would call identical input unchanged and keep the old parse.
- */
-function rewriteBuild(db: DB, build: BuildRecord): LoadResult {
-  return db
-    .transaction((): LoadResult => {
-      const dropped = db
-        .prepare('DELETE FROM builds WHERE number = ? AND job_id = (SELECT id FROM jobs WHERE name = ?)')
-        .run(build.number, build.job).changes;
-      const res = writeBuild(db, build, { replace: true });
-      return dropped ? { ...res, outcome: 'replaced' } : res;
-    })
-    .immediate();
 }
 
 export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOptions = {}): Promise<IngestedBuild[]> {

@@ -1,6 +1,7 @@
 // Writes one parsed build into SQLite in a single transaction: the build is
 // there whole or not at all. The same content again is a no-op; changed
-// content replaces the build (its runs and everything under them) atomically.
+// content replaces the build (its runs and everything under them) atomically;
+// `force` rewrites it even when unchanged (reingest after a parser fix).
 import type { DB } from '../lib/db/open';
 import type { BuildRecord, RunRecord } from '../lib/model';
 import { metricNameOf } from './parsers/metrics';
@@ -16,6 +17,8 @@ export interface LoadResult {
 export interface LoadOptions {
   /** When false, different content for an existing build is refused (BuildConflictError). */
   replace?: boolean;
+  /** Rewrite the build even when its content is unchanged: a reingest after a parser fix parses the same bytes differently. */
+  force?: boolean;
 }
 
 export class BuildConflictError extends Error {
@@ -120,7 +123,7 @@ export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): 
   const write = db.transaction((): LoadResult => {
     const jobId = ensureJob(db, build.job);
     const existing = s.existing.get(jobId, build.number);
-    if (existing && existing.content_hash === build.contentHash) {
+    if (existing && existing.content_hash === build.contentHash && !opts.force) {
       return { outcome: 'unchanged', buildId: existing.id, rows: 0 };
     }
     if (existing && opts.replace === false) throw new BuildConflictError(build.job, build.number);

@@ -46,6 +46,15 @@ describe('writeBuild', () => {
     expect(count(db, 'resource_points')).toBe(0);
   });
 
+  it('rewrites unchanged content when forced, as a reingest after a parser fix does', () => {
+    const { db } = freshDb();
+    writeBuild(db, buildRecord(1201));
+    const forced = writeBuild(db, buildRecord(1201), { force: true });
+    expect(forced.outcome).toBe('replaced');
+    expect(count(db, 'builds')).toBe(1);
+    expect(count(db, 'metric_stats')).toBe(6);
+  });
+
   it('refuses changed content without replace=true', () => {
     const { db } = freshDb();
     writeBuild(db, buildRecord(1201));
