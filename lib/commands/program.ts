@@ -11,6 +11,7 @@ import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
 import { serveCommand } from './serve';
 import { probesCommand } from './probes';
+import { traceCommand, type TraceOptions } from './trace';
 import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
@@ -111,6 +112,17 @@ export function program(): Command {
     .option('--to <build>', 'last build', int('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
     .action((o) => run(() => withDb(o, (db) => metricsCommand(db, o, out))));
+
+  common(p.command('trace'))
+    .description('latency between two probes in one build of one test, per pod (percentiles in ms)')
+    .requiredOption('--job <name>')
+    .requiredOption('--build <n>', 'build number', int('--build'))
+    .requiredOption('--test <name>')
+    .option('--image <image>')
+    .option('--machine <machine>')
+    .requiredOption('--from <probe>', 'start probe, e.g. create or pod_config_change')
+    .requiredOption('--to <probe>', 'end probe, e.g. running or pod_status_running')
+    .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, (db) => traceCommand(db, o, out))));
 
   common(p.command('probes'))
     .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
