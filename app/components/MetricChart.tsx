@@ -3,7 +3,7 @@
 // date and every stat's value in the tooltip; a click opens the build.
 // Receives only the rows it draws.
 import { useRouter } from 'next/navigation';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDate, formatTick, formatValue } from './format';
 import { AXIS, GRID, statColor } from './palette';
@@ -60,6 +60,8 @@ export default function MetricChart(props: MetricChartProps) {
   );
   const byBuild = useMemo(() => new Map(data.map((d) => [d.build, d])), [data]);
   const dots = rows.length <= 120;
+  // The build under the pointer as of the last move: recharts resets its active index on click.
+  const hovered = useRef<string | number | undefined>(undefined);
 
   return (
     <figure className={props.wide ? 'chart wide' : 'chart'} data-chart={id}>
@@ -82,8 +84,14 @@ export default function MetricChart(props: MetricChartProps) {
           style={{ width: '100%', height: props.height ?? 240 }}
           data={data}
           margin={{ top: 8, right: 16, bottom: 18, left: 4 }}
-          onClick={(e) => {
-            if (hrefTemplate && e.activeLabel !== undefined) router.push(hrefTemplate.replace('{build}', String(e.activeLabel)));
+          onMouseMove={(e) => {
+            hovered.current = e.activeLabel;
+          }}
+          onMouseLeave={() => {
+            hovered.current = undefined;
+          }}
+          onClick={() => {
+            if (hrefTemplate && hovered.current !== undefined) router.push(hrefTemplate.replace('{build}', String(hovered.current)));
           }}
           className={hrefTemplate ? 'clickable' : undefined}
         >
