@@ -121,6 +121,7 @@ interface Sample {
   ms: number;
   gzipBytes: number;
   status: number;
+  location?: string;
 }
 
 function get(url: string, headers: Record<string, string> = {}): Promise<Sample> {
@@ -134,7 +135,7 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Sample>
           reject(new Error(`${url}: response not gzip-compressed`));
           return;
         }
-        resolve({ ms: performance.now() - t, gzipBytes: bytes, status: res.statusCode ?? 0 });
+        resolve({ ms: performance.now() - t, gzipBytes: bytes, status: res.statusCode ?? 0, location: res.headers.location });
       });
       res.on('error', reject);
     });
@@ -162,7 +163,13 @@ async function measure(base: string, name: string, p: string, page: boolean): Pr
   }
   times.sort((a, b) => a - b);
   const row: Row = { name, p50: quantile(times, 0.5)!, p95: quantile(times, 0.95)!, html };
-  if (page) row.rsc = (await get(base + p, { rsc: '1' })).gzipBytes;
+  if (page) {
+    // Next.js answers an RSC request without its cache-busting `_rsc` parameter with a redirect to the URL that has it.
+    const first = await get(base + p, { rsc: '1' });
+    const rsc = first.status === 307 && first.location ? await get(base + first.location, { rsc: '1' }) : first;
+    if (rsc.status !== 200) throw new Error(`${p} (RSC): HTTP ${rsc.status}`);
+    row.rsc = rsc.gzipBytes;
+  }
   return row;
 }
 
@@ -198,7 +205,8 @@ export async function run(): Promise<string> {
     const rows: Row[] = [];
     for (const [name, p] of pages) rows.push(await measure(server.url, name, p, true));
     for (const [name, p] of apis) rows.push(await measure(server.url, name, p, false));
-    const ok = (r: Row) => (r.p95 < 100 && r.html + (r.rsc ?? 0) < 300 * 1024 ? 'yes' : 'no');
+    // A first load sends the HTML, a client-side navigation the RSC payload: each must fit.
+    const ok = (r: Row) => (r.p95 < 100 && Math.max(r.html, r.rsc ?? 0) < 300 * 1024 ? 'yes' : 'no');
     return [
       `### Pages at ${BUILDS.toLocaleString('en-US')} builds`,
       '',
