@@ -38,9 +38,8 @@ interface ValueRow {
   test_id: number;
   node_config_id: number;
   metric: MetricName;
-  stat: string;
   number: number;
-  value: number;
+  stats: string;
 }
 
 interface StoredRow {
@@ -70,58 +69,102 @@ interface Found {
   regression: boolean;
 }
 
-/** What the stored change points were computed from: the job's builds and the detector's settings. */
-function signature(db: DB, job: number): string {
+/**
+ * What the stored change points were computed from: the detector's settings
+ * and, for the job's builds up to `upTo` (all of them by default), their
+ * count, newest ingest and ids. Equal signatures up to the last analysed build
+ * mean builds were only appended since.
+ */
+function signature(db: DB, job: number, upTo = Number.MAX_SAFE_INTEGER): string {
   const b = db
-    .prepare<[number], { n: number; ingested: number | null; ids: number }>(
-      'SELECT count(*) AS n, max(ingested_us) AS ingested, total(id) AS ids FROM builds WHERE job_id = ?',
+    .prepare<[number, number], { n: number; ingested: number | null; ids: number; last: number | null }>(
+      `SELECT count(*) AS n, max(ingested_us) AS ingested, total(id) AS ids, max(number) AS last
+       FROM builds WHERE job_id = ? AND number <= ?`,
     )
-    .get(job)!;
-  return `${b.n}:${b.ingested ?? 0}:${b.ids}:${JSON.stringify(DEFAULT_CHANGE_POINT_OPTIONS)}`;
+    .get(job, upTo)!;
+  return JSON.stringify({ n: b.n, ingested: b.ingested ?? 0, ids: b.ids, last: b.last ?? 0, opts: DEFAULT_CHANGE_POINT_OPTIONS });
 }
 
-/** Runs the detector on every series of a job, in build order. */
-function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>): Found[] {
+/**
+ * Runs the detector on every series of a job (test x node config x metric x
+ * stat) over its builds from `fromBuild` on, in build order; returns the
+ * change points at `keepFrom` or later.
+ */
+function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>, fromBuild = 0, keepFrom = 0): Found[] {
   const rows = db
-    .prepare<[number], ValueRow>(
-      `SELECT r.test_id, r.node_config_id, m.name AS metric, s.stat, b.number, s.value
-       FROM builds b
-       JOIN runs r ON r.build_id = b.id
+    .prepare<[number, number], ValueRow>(
+      `SELECT s.test_id, s.node_config_id, m.name AS metric, r.build_number AS number, m.stats
+       FROM series s
+       JOIN runs r ON r.series_id = s.id
        JOIN metrics m ON m.run_id = r.id AND m.name IS NOT NULL
-       JOIN metric_stats s ON s.metric_id = m.id
-       WHERE b.job_id = ?
-       ORDER BY r.test_id, r.node_config_id, m.name, s.stat, b.number`,
+       WHERE s.job_id = ? AND r.build_number >= ?
+       ORDER BY s.id, m.name, r.build_number`,
     )
-    .all(job);
+    .all(job, fromBuild);
   const found: Found[] = [];
   let start = 0;
   for (let i = 1; i <= rows.length; i++) {
     const a = rows[start];
     const b = rows[i];
-    if (b && b.test_id === a.test_id && b.node_config_id === a.node_config_id && b.metric === a.metric && b.stat === a.stat) {
-      continue;
+    if (b && b.test_id === a.test_id && b.node_config_id === a.node_config_id && b.metric === a.metric) continue;
+    const byStat = new Map<string, { numbers: number[]; values: number[] }>();
+    for (const r of rows.slice(start, i)) {
+      for (const [stat, value] of Object.entries(JSON.parse(r.stats) as Record<string, number>)) {
+        if (!Number.isFinite(value)) continue;
+        let series = byStat.get(stat);
+        if (!series) byStat.set(stat, (series = { numbers: [], values: [] }));
+        series.numbers.push(r.number);
+        series.values.push(value);
+      }
     }
-    const series = rows.slice(start, i).filter((r) => Number.isFinite(r.value));
     start = i;
-    for (const cp of detectChangePoints(series.map((r) => r.value), opts)) {
-      found.push({
-        testId: a.test_id,
-        nodeConfigId: a.node_config_id,
-        metric: a.metric,
-        stat: a.stat,
-        build: series[cp.index].number,
-        before: cp.before,
-        after: cp.after,
-        change: Number.isFinite(cp.change) ? cp.change : null,
-        pValue: cp.pValue,
-        regression: isRegression(cp, a.metric, a.stat),
-      });
+    for (const [stat, series] of byStat) {
+      for (const cp of detectChangePoints(series.values, opts)) {
+        const build = series.numbers[cp.index];
+        if (build < keepFrom) continue;
+        found.push({
+          testId: a.test_id,
+          nodeConfigId: a.node_config_id,
+          metric: a.metric,
+          stat,
+          build,
+          before: cp.before,
+          after: cp.after,
+          change: Number.isFinite(cp.change) ? cp.change : null,
+          pValue: cp.pValue,
+          regression: isRegression(cp, a.metric, stat),
+        });
+      }
     }
   }
   return found;
 }
 
-/** Recomputes and stores the change points of every series of `job`, in one transaction; returns how many were found. */
+/**
+ * Where an append-only refresh starts reading (`from`) and from which build
+ * on it replaces stored change points (`keep`): the last TAIL_WINDOWS windows
+ * of builds are re-analysed, and the first window of them only gives the
+ * detector its left context, so the seam sees the same evidence a full run
+ * would. Undefined when the history is too short to gain anything.
+ */
+const TAIL_WINDOWS = 4;
+
+function tail(db: DB, job: number): { from: number; keep: number } | undefined {
+  const window = DEFAULT_CHANGE_POINT_OPTIONS.window;
+  const numbers = db
+    .prepare<[number, number], { number: number }>('SELECT number FROM builds WHERE job_id = ? ORDER BY number DESC LIMIT ?')
+    .all(job, TAIL_WINDOWS * window)
+    .map((r) => r.number);
+  if (numbers.length < TAIL_WINDOWS * window) return undefined;
+  return { from: numbers[numbers.length - 1], keep: numbers[numbers.length - 1 - window] };
+}
+
+/**
+ * Recomputes and stores the change points of `job`, in one transaction;
+ * returns how many it holds. When builds were only appended since the last
+ * run, only the newest builds are re-analysed (see tail), which keeps an
+ * upload to a 5,000-build job fast; otherwise the whole history is.
+ */
 export function refreshChangePoints(db: DB, job: string): number {
   const id = jobId(db, job);
   const insert = db.prepare(
@@ -130,8 +173,15 @@ export function refreshChangePoints(db: DB, job: string): number {
   );
   return db
     .transaction(() => {
-      const found = findChangePoints(db, id, {});
-      db.prepare('DELETE FROM change_points WHERE job_id = ?').run(id);
+      const state = db
+        .prepare<[number], { builds_signature: string }>('SELECT builds_signature FROM change_point_state WHERE job_id = ?')
+        .get(id);
+      const last = state ? lastAnalysed(state.builds_signature) : undefined;
+      const appended = last !== undefined && state!.builds_signature === signature(db, id, last);
+      const t = appended ? tail(db, id) : undefined;
+      const keep = t && last !== undefined && t.keep <= last ? t.keep : 0;
+      const found = findChangePoints(db, id, {}, keep ? t!.from : 0, keep);
+      db.prepare('DELETE FROM change_points WHERE job_id = ? AND build >= ?').run(id, keep);
       for (const f of found) {
         insert.run(id, f.testId, f.nodeConfigId, f.metric, f.stat, f.build, f.before, f.after, f.change, f.pValue, f.regression ? 1 : 0);
       }
@@ -139,9 +189,19 @@ export function refreshChangePoints(db: DB, job: string): number {
         `INSERT INTO change_point_state (job_id, builds_signature, computed_us) VALUES (?, ?, ?)
          ON CONFLICT (job_id) DO UPDATE SET builds_signature = excluded.builds_signature, computed_us = excluded.computed_us`,
       ).run(id, signature(db, id), Date.now() * 1000);
-      return found.length;
+      return (db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM change_points WHERE job_id = ?').get(id))!.n;
     })
     .immediate();
+}
+
+/** The newest build a stored signature covers; undefined for a signature this version did not write. */
+function lastAnalysed(sig: string): number | undefined {
+  try {
+    const last = (JSON.parse(sig) as { last?: unknown }).last;
+    return typeof last === 'number' ? last : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Refreshes the job's change points when its builds changed since they were computed. */
