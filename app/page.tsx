@@ -1,15 +1,19 @@
 // Overview: every job with its latest build, result, recent results, build
-// count and time since its last build; stale jobs stand out.
+// count, time since its last build (stale jobs stand out), the SLO verdict of
+// its newest build and the regressions of its recent builds.
 import Link from 'next/link';
-import { jobsOverview } from '@/lib/queries/overview';
+import { jobsOverview, RECENT_BUILDS, type JobOverview } from '@/lib/queries/overview';
+import { loadSloRules } from '@/lib/queries/slo';
 import { serverDb } from '@/lib/server/db';
 import { formatDate, formatDuration } from '@/app/components/format';
-import { jobPath, seriesPath } from '@/app/params';
+import Problem, { attempt } from '@/app/components/Problem';
+import { href, jobPath, seriesPath } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
 export default function Overview() {
-  const jobs = jobsOverview(serverDb(), Date.now() * 1000);
+  const rules = attempt(() => loadSloRules());
+  const jobs = jobsOverview(serverDb(), Date.now() * 1000, rules.ok ? rules.value : undefined);
   if (!jobs.length) {
     return (
       <div className="card empty" data-empty>
@@ -24,6 +28,7 @@ export default function Overview() {
   return (
     <>
       <h1>Jobs</h1>
+      {rules.ok ? null : <Problem error={rules.error} />}
       <div className="table-wrap">
         <table className="data" data-jobs>
           <thead>
@@ -34,6 +39,8 @@ export default function Overview() {
               <th>Result</th>
               <th>Recent builds</th>
               <th>Last build</th>
+              <th>SLOs</th>
+              <th>Regressions (last {RECENT_BUILDS} builds)</th>
             </tr>
           </thead>
           <tbody>
@@ -78,11 +85,45 @@ export default function Overview() {
                     </span>
                   ) : null}
                 </td>
+                <td data-slo>
+                  <SloCell j={j} />
+                </td>
+                <td data-regressions>
+                  <RegressionsCell j={j} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </>
+  );
+}
+
+function SloCell({ j }: { j: JobOverview }) {
+  if (!j.slo || !j.slo.checked) return <span className="muted">–</span>;
+  const title = `build ${j.slo.build}: ${j.slo.checked} SLO results checked`;
+  return j.slo.ok ? (
+    <span className="badge good" title={title}>
+      met
+    </span>
+  ) : (
+    <span className="badge bad" title={title}>
+      {j.slo.violations} violated
+    </span>
+  );
+}
+
+function RegressionsCell({ j }: { j: JobOverview }) {
+  if (!j.regressions.length) return <span className="muted">none</span>;
+  const first = j.regressions[0];
+  const pct = (c: number | null) => (c === null ? 'from 0' : `${c > 0 ? '+' : ''}${Math.round(c * 100)}%`);
+  return (
+    <span title={j.regressions.map((r) => `${r.test} · ${r.image}: ${r.metric} ${r.stat} ${pct(r.change)} at build ${r.build}`).join('\n')}>
+      <span className="badge bad">{j.regressions.length}</span>{' '}
+      <Link href={href(jobPath(j.job, 'builds'), { test: first.test, image: first.image, machine: first.machine })} style={{ fontSize: '0.82rem' }}>
+        {first.metric} {first.stat} {pct(first.change)} at {first.build}
+      </Link>
+    </span>
   );
 }

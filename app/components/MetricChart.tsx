@@ -34,7 +34,7 @@ export interface MetricChartProps {
   hrefTemplate?: string;
   /** Horizontal lines (e.g. SLO thresholds). */
   thresholds?: Threshold[];
-  /** Vertical lines at builds (e.g. detected regressions). */
+  /** Vertical lines at builds (e.g. detected regressions), explained under the chart. */
   markers?: Marker[];
   /** The build to highlight, e.g. the one a breakdown below is for. */
   selectedBuild?: number;
@@ -150,7 +150,7 @@ export default function MetricChart(props: MetricChartProps) {
               x={m.build}
               stroke="#991b1b"
               strokeDasharray="3 3"
-              label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: '#991b1b' }}
+              label={{ value: '▲', position: 'insideTop', fontSize: 10, fill: '#991b1b' }}
             />
           ))}
           {selectedBuild !== undefined ? <ReferenceLine x={selectedBuild} stroke="#111827" strokeOpacity={0.35} strokeWidth={6} /> : null}
@@ -169,6 +169,15 @@ export default function MetricChart(props: MetricChartProps) {
           ))}
         </LineChart>
       )}
+      {markers?.length ? (
+        <figcaption className="chart-markers" data-markers={id}>
+          {markers.map((m) => (
+            <span key={`c-${m.build}-${m.label}`}>
+              ▲ build {m.build}: {m.label}
+            </span>
+          ))}
+        </figcaption>
+      ) : null}
     </figure>
   );
 }

@@ -2,21 +2,30 @@
 // answered: the reason, and what could be chosen instead.
 import { SelectionError } from '@/lib/queries/errors';
 import { BadRequest } from '@/lib/server/api';
+import { SloConfigError } from '@/lib/slo';
 
-export type Attempt<T> = { ok: true; value: T } | { ok: false; error: SelectionError | BadRequest };
+/** What a user (or the operator, for the SLO config) can fix. */
+export type Fixable = SelectionError | BadRequest | SloConfigError;
+
+export type Attempt<T> = { ok: true; value: T } | { ok: false; error: Fixable };
 
 /** Runs a query; a selection the user can fix becomes a value to show, anything else propagates to the error page. */
 export function attempt<T>(fn: () => T): Attempt<T> {
   try {
     return { ok: true, value: fn() };
   } catch (e) {
-    if (e instanceof SelectionError || e instanceof BadRequest) return { ok: false, error: e };
+    if (e instanceof SelectionError || e instanceof BadRequest || e instanceof SloConfigError) return { ok: false, error: e };
     throw e;
   }
 }
 
-export default function Problem({ error, children }: { error: SelectionError | BadRequest; children?: React.ReactNode }) {
-  const message = error instanceof SelectionError ? error.message.split(';')[0] : error.message;
+export default function Problem({ error, children }: { error: Fixable; children?: React.ReactNode }) {
+  const message =
+    error instanceof SelectionError
+      ? error.message.split(';')[0]
+      : error instanceof SloConfigError
+        ? `SLO config: ${error.message}`
+        : error.message;
   const choices = error instanceof SelectionError ? error.choices : [];
   return (
     <div className="note bad" role="alert" data-problem>

@@ -1,9 +1,16 @@
 // The Overview page: every job with its latest build, its recent results,
-// and whether it has gone stale (no build for much longer than it usually
-// takes between builds).
+// whether it has gone stale (no build for much longer than it usually takes
+// between builds), its SLO verdict and the regressions of its recent builds.
 import type { DB } from '../db/open';
 import type { JobSummary, Micros } from '../model';
+import { METRIC_STATS } from '../../ingest/parsers/metrics';
+import type { SloRule } from '../slo';
 import { listJobs } from './builds';
+import { recentRegressions, type ChangeRecord } from './regressions';
+import { sloOverview, type JobSloSummary } from './slo';
+
+/** Regressions whose first bad build is among this many newest builds count as recent. */
+export const RECENT_BUILDS = 10;
 
 /** A job is stale when its last build is older than this many typical gaps between its builds... */
 export const STALE_GAPS = 3;
@@ -18,9 +25,21 @@ export interface JobOverview extends JobSummary {
   stale: boolean;
   /** The last builds, oldest first, for a strip of results. */
   recent: { number: number; result: string | null }[];
+  /** The SLO verdict of the newest build; null when no rules were given. */
+  slo: JobSloSummary | null;
+  /** Regressions first seen in the newest RECENT_BUILDS builds, those of charted stats and the largest first. */
+  regressions: ChangeRecord[];
 }
 
-export function jobsOverview(db: DB, now: Micros, recentCount = 12): JobOverview[] {
+/** Regressions of the stats the charts draw first, then the largest moves. */
+function byImportance(a: ChangeRecord, b: ChangeRecord): number {
+  const drawn = (c: ChangeRecord) => (METRIC_STATS[c.metric].includes(c.stat) ? 0 : 1);
+  return drawn(a) - drawn(b) || Math.abs(b.change ?? Infinity) - Math.abs(a.change ?? Infinity) || b.build - a.build;
+}
+
+export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], recentCount = 12): JobOverview[] {
+  const slo = new Map((rules ? sloOverview(db, rules) : []).map((s) => [s.job, s]));
+  const regressions = recentRegressions(db, RECENT_BUILDS);
   const recent = db.prepare<[string, number], { number: number; started_us: number | null; result: string | null }>(
     `SELECT b.number, b.started_us, b.result FROM builds b JOIN jobs j ON j.id = b.job_id
      WHERE j.name = ? ORDER BY b.number DESC LIMIT ?`,
@@ -38,6 +57,11 @@ export function jobsOverview(db: DB, now: Micros, recentCount = 12): JobOverview
       typicalGapUs,
       stale,
       recent: rows.slice(-recentCount).map((r) => ({ number: r.number, result: r.result })),
+      slo: slo.get(j.job) ?? null,
+      regressions: regressions
+        .filter((r) => r.job === j.job)
+        .map(({ job: _, ...r }) => r)
+        .sort(byImportance),
     };
   });
 }

@@ -1,6 +1,7 @@
 // Helpers for the JSON route handlers under app/api/v1: the same query
 // functions as the CLI, errors as JSON with the right status.
 import { SelectionError } from '../queries/errors';
+import { SloConfigError } from '../slo';
 
 export function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
@@ -9,7 +10,11 @@ export function json(body: unknown, status = 200): Response {
   });
 }
 
-/** Runs a query; a bad selection is a 404 (unknown) or 400 (ambiguous) with the choices. */
+/**
+ * Runs a query; a bad selection is a 404 (unknown) or 400 (ambiguous) with
+ * the choices; a broken SLO config is the server's fault: 500 naming the
+ * file and the place of the problem.
+ */
 export function answer(fn: () => unknown): Response {
   try {
     return json(fn());
@@ -19,6 +24,7 @@ export function answer(fn: () => unknown): Response {
       return json({ error: e.message, choices: e.choices }, status);
     }
     if (e instanceof BadRequest) return json({ error: e.message }, 400);
+    if (e instanceof SloConfigError) return json({ error: `SLO config: ${e.message}` }, 500);
     throw e;
   }
 }

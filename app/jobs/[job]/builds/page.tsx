@@ -1,13 +1,17 @@
 // Builds: one test on one node config across builds, the six node-perf-dash
-// charts over a build window (default: the last 50 builds); a point opens
-// that build's time series.
+// charts over a build window (default: the last 50 builds), with SLO
+// thresholds and detected regressions drawn on them; a point opens that
+// build's time series.
 import { describeTestOptions } from '@/ingest/parsers/testname';
 import { metricPanel, type MetricPanel } from '@/lib/queries/metrics';
 import { jobOptions, pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
+import { changePointsFor } from '@/lib/queries/regressions';
+import { loadSloRules, thresholdsFor } from '@/lib/queries/slo';
+import type { SloRule } from '@/lib/slo';
 import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
-import MetricChart from '@/app/components/MetricChart';
+import MetricChart, { type Marker, type Threshold } from '@/app/components/MetricChart';
 import Problem, { NoData, attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
 import { encodeSel, href, one, rangeOf, selectionOf, type Params } from '@/app/params';
@@ -32,6 +36,7 @@ export default async function BuildsPage(props: { params: Promise<{ job: string 
   const test = picked?.test ?? opts.value.tests.find((t) => t.name === want.test) ?? opts.value.tests[0];
   const config = picked?.config ?? test.configs[0];
   const lastParam = range.ok ? range.value.lastParam : '50';
+  const rules = attempt(() => loadSloRules());
   return (
     <>
       <SelectionBar
@@ -42,12 +47,37 @@ export default async function BuildsPage(props: { params: Promise<{ job: string 
         machine={config.machine}
         range={{ last: lastParam, builds: one(sp, 'builds') }}
       />
-      {panel.ok ? <Charts job={job} panel={panel.value} options={describeTestOptions(test.options)} lastParam={lastParam} /> : <Problem error={panel.error} />}
+      {rules.ok ? null : <Problem error={rules.error} />}
+      {panel.ok ? (
+        <Charts job={job} panel={panel.value} options={describeTestOptions(test.options)} lastParam={lastParam} rules={rules.ok ? rules.value : []} />
+      ) : (
+        <Problem error={panel.error} />
+      )}
     </>
   );
 }
 
-function Charts({ job, panel, options, lastParam }: { job: string; panel: MetricPanel; options: string; lastParam: string }) {
+/** SLO lines of one chart, for the stats it draws. */
+function thresholds(rules: readonly SloRule[], panel: MetricPanel, metric: MetricPanel['charts'][number]): Threshold[] {
+  return thresholdsFor(rules, panel.test, panel.node, metric.metric)
+    .filter((t) => metric.stats.includes(t.stat))
+    .map((t) => ({ label: `${t.slo}: ${t.stat} ${t.direction === 'max' ? '≤' : '≥'} ${t.threshold}`, value: t.threshold, stat: t.stat }));
+}
+
+/** Regressions of one chart's stats inside the window, one marker per build. */
+function markers(job: string, panel: MetricPanel, metric: MetricPanel['charts'][number]): Marker[] {
+  const byBuild = new Map<number, string[]>();
+  for (const c of changePointsFor(serverDb(), job, panel.test, panel.node, metric.metric)) {
+    if (!c.regression || !metric.stats.includes(c.stat)) continue;
+    if (panel.window.from === null || c.build < panel.window.from || c.build > (panel.window.to ?? Infinity)) continue;
+    const pct = c.change === null ? 'from 0' : `${c.change > 0 ? '+' : ''}${Math.round(c.change * 100)}%`;
+    byBuild.set(c.build, [...(byBuild.get(c.build) ?? []), `${c.stat} ${pct}`]);
+  }
+  return [...byBuild].map(([build, parts]) => ({ build, label: `regression, ${parts.join(', ')}` }));
+}
+
+function Charts(props: { job: string; panel: MetricPanel; options: string; lastParam: string; rules: readonly SloRule[] }) {
+  const { job, panel, options, lastParam, rules } = props;
   const w = panel.window;
   const sel = { test: panel.test, image: panel.node.image, machine: panel.node.machine };
   const seriesHref = href(`/jobs/${encodeURIComponent(job)}/builds/{build}/series`, sel);
@@ -79,6 +109,8 @@ function Charts({ job, panel, options, lastParam }: { job: string; panel: Metric
             stats={c.stats}
             rows={c.points.map((p) => [p.build, p.started, ...c.stats.map((s) => p.stats[s] ?? null)])}
             hrefTemplate={seriesHref}
+            thresholds={thresholds(rules, panel, c)}
+            markers={markers(job, panel, c)}
           />
         ))}
       </div>
