@@ -34,6 +34,8 @@ export interface MetricChartProps {
   hrefTemplate?: string;
   /** Horizontal lines (e.g. SLO thresholds). */
   thresholds?: Threshold[];
+  /** A remark under the chart (e.g. that it shows a downsample). */
+  note?: string;
   /** Vertical lines at builds (e.g. detected regressions), explained under the chart. */
   markers?: Marker[];
   /** The build to highlight, e.g. the one a breakdown below is for. */
@@ -169,6 +171,7 @@ export default function MetricChart(props: MetricChartProps) {
           ))}
         </LineChart>
       )}
+      {props.note ? <div className="chart-note muted">{props.note}</div> : null}
       {markers?.length ? (
         <figcaption className="chart-markers" data-markers={id}>
           {markers.map((m) => (

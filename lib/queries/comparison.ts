@@ -65,7 +65,8 @@ export function compareSelections(
 ): Comparison {
   const panels = q.selections.map((s) => {
     try {
-      return metricPanel(db, { ...s, job: q.job, from: q.from, to: q.to, last: q.last });
+      // Aggregates are over every build of the range, never a downsample.
+      return metricPanel(db, { ...s, job: q.job, from: q.from, to: q.to, last: q.last, maxPoints: Infinity });
     } catch (e) {
       if (e instanceof SelectionError) return e;
       throw e;

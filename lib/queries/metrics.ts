@@ -48,6 +48,36 @@ export interface MetricChartData {
   unit: string;
   stats: string[];
   points: MetricPoint[];
+  /** How many builds the window held when `points` is a downsample of them; null when every build is drawn. */
+  downsampledFrom: number | null;
+}
+
+/** A chart draws at most this many builds; longer windows keep each bucket's extremes. */
+export const MAX_CHART_POINTS = 600;
+
+/**
+ * Keeps at most `max` real builds of a long series: the series is cut into
+ * max/2 buckets and each keeps its builds with the lowest and the highest
+ * value of the chart's top stat, so spikes, dips and level shifts survive
+ * and every point shown is a build's true value.
+ */
+export function downsample(points: MetricPoint[], stat: string, max = MAX_CHART_POINTS): MetricPoint[] {
+  if (points.length <= max) return points;
+  const buckets = Math.floor(max / 2);
+  const kept: MetricPoint[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * points.length) / buckets);
+    const hi = Math.floor(((b + 1) * points.length) / buckets);
+    let min = lo;
+    let maxAt = lo;
+    for (let i = lo; i < hi; i++) {
+      const v = points[i].stats[stat] ?? NaN;
+      if (v < (points[min].stats[stat] ?? Infinity)) min = i;
+      if (v > (points[maxAt].stats[stat] ?? -Infinity)) maxAt = i;
+    }
+    for (const i of min === maxAt ? [min] : [Math.min(min, maxAt), Math.max(min, maxAt)]) kept.push(points[i]);
+  }
+  return kept;
 }
 
 export interface MetricPanel {
@@ -62,9 +92,10 @@ export interface MetricPanel {
 
 /**
  * The six charts of the Builds page for one test on one node config over a
- * build window: only the builds of the window and only the stats drawn.
+ * build window: only the builds of the window and only the stats drawn,
+ * downsampled past `maxPoints` builds (default MAX_CHART_POINTS).
  */
-export function metricPanel(db: DB, q: Selection & BuildRangeQuery): MetricPanel {
+export function metricPanel(db: DB, q: Selection & BuildRangeQuery & { maxPoints?: number }): MetricPanel {
   const sel = resolveSelection(db, q);
   const window = buildWindow(db, sel, q);
   const rows = db
@@ -84,11 +115,13 @@ export function metricPanel(db: DB, q: Selection & BuildRangeQuery): MetricPanel
   const charts = METRIC_NAMES.map((metric): MetricChartData => {
     const m = byMetric.get(metric);
     const stats = statsToDraw(metric, [...new Set(m?.points.flatMap((p) => Object.keys(p.stats)) ?? [])]);
-    const points = (m?.points ?? []).map((p) => ({
+    const all = (m?.points ?? []).map((p) => ({
       ...p,
       stats: Object.fromEntries(stats.filter((s) => s in p.stats).map((s) => [s, p.stats[s]])),
     }));
-    return { metric, title: METRIC_TITLES[metric], unit: m?.unit ?? '', stats, points };
+    const points = downsample(all, stats[stats.length - 1] ?? '', q.maxPoints);
+    const downsampledFrom = points.length < all.length ? all.length : null;
+    return { metric, title: METRIC_TITLES[metric], unit: m?.unit ?? '', stats, points, downsampledFrom };
   });
   const description =
     db

@@ -72,6 +72,7 @@ describe('GET /api/v1/jobs/[job]/charts', () => {
       unit: 'ms',
       stats: ['Perc50', 'Perc90', 'Perc99'],
       points: [{ build: 102, started: '2023-11-21T15:56:40.000000Z', stats: { Perc50: 700, Perc90: 1400, Perc99: 2100 } }],
+      downsampledFrom: null,
     });
   });
 

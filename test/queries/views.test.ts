@@ -63,6 +63,7 @@ describe('metricPanel', () => {
         { build: 102, started: 1_700_215_000_000_000 + 102 * 3_600_000_000, stats: { Perc50: 2000, Perc90: 4000, Perc99: 6000 } },
         { build: 103, started: 1_700_215_000_000_000 + 103 * 3_600_000_000, stats: { Perc50: 6000, Perc90: 12000, Perc99: 18000 } },
       ],
+      downsampledFrom: null,
     });
     expect(p.charts.find((c) => c.metric === 'kubelet_cpu')!.stats).toEqual(['Perc50', 'Perc90', 'Perc95']);
     expect(p.charts.find((c) => c.metric === 'runtime_memory')).toMatchObject({ unit: '', points: [] });

@@ -109,6 +109,7 @@ function Charts(props: { job: string; panel: MetricPanel; options: string; lastP
             stats={c.stats}
             rows={c.points.map((p) => [p.build, p.started, ...c.stats.map((s) => p.stats[s] ?? null)])}
             hrefTemplate={seriesHref}
+            note={c.downsampledFrom ? `${c.points.length} of ${c.downsampledFrom} builds drawn: each stretch keeps its lowest and highest ${c.stats[c.stats.length - 1]}` : undefined}
             thresholds={thresholds(rules, panel, c)}
             markers={markers(job, panel, c)}
           />
