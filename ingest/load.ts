@@ -46,6 +46,7 @@ class Statements {
   readonly insertRun;
   readonly insertMetric;
   readonly insertStat;
+  readonly insertChartPoint;
   readonly insertPoint;
   readonly insertProbe;
   readonly insertStartup;
@@ -84,7 +85,11 @@ class Statements {
                          series_id, build_number, build_started_us)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels, stats) VALUES (?, ?, ?, ?, ?)');
+    this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels) VALUES (?, ?, ?, ?)');
+    this.insertChartPoint = db.prepare(
+      `INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
     this.insertStat = db.prepare('INSERT INTO metric_stats (metric_id, stat, value) VALUES (?, ?, ?)');
     this.insertPoint = db.prepare(
       `INSERT OR REPLACE INTO resource_points (run_id, container, t_us, cpu, memory, cpu_unit, memory_unit)
@@ -188,11 +193,15 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
     if (name && named.has(name)) name = null;
     if (name) named.add(name);
     const metricId = Number(
-      s.insertMetric.run(runId, name, item.unit, JSON.stringify(item.labels), JSON.stringify(item.data)).lastInsertRowid,
+      s.insertMetric.run(runId, name, item.unit, JSON.stringify(item.labels)).lastInsertRowid,
     );
     rows++;
     for (const [stat, value] of Object.entries(item.data)) {
       s.insertStat.run(metricId, stat, value);
+      rows++;
+    }
+    if (name) {
+      s.insertChartPoint.run(seriesId, name, build.number, runId, build.started ?? null, item.unit, JSON.stringify(item.data));
       rows++;
     }
   }

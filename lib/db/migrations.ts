@@ -108,9 +108,10 @@ export const MIGRATIONS: readonly string[] = [
   `,
 
   // 2: read model for the charts. A series is one test on one node config in
-  // one job; runs carry their series, build number and start, and metrics
-  // their stats as one JSON object, so a chart over 5,000 builds is one index
-  // range scan instead of a four-way join over every stat row.
+  // one job; runs carry their series, build number and start; chart_points
+  // holds each plotted metric's stats as one JSON object, clustered by
+  // series, metric and build, so a chart over 5,000 builds is one range scan
+  // instead of a join per build.
   `
   CREATE TABLE series (
     id INTEGER PRIMARY KEY,
@@ -122,7 +123,6 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN series_id INTEGER REFERENCES series(id);
   ALTER TABLE runs ADD COLUMN build_number INTEGER;
   ALTER TABLE runs ADD COLUMN build_started_us INTEGER;
-  ALTER TABLE metrics ADD COLUMN stats TEXT;
 
   INSERT INTO series (job_id, test_id, node_config_id)
     SELECT DISTINCT b.job_id, r.test_id, r.node_config_id FROM runs r JOIN builds b ON b.id = r.build_id;
@@ -131,9 +131,23 @@ export const MIGRATIONS: readonly string[] = [
                  WHERE b.id = runs.build_id AND s.test_id = runs.test_id AND s.node_config_id = runs.node_config_id),
     build_number = (SELECT number FROM builds WHERE id = runs.build_id),
     build_started_us = (SELECT started_us FROM builds WHERE id = runs.build_id);
-  UPDATE metrics SET stats = (SELECT json_group_object(stat, value) FROM metric_stats WHERE metric_id = metrics.id);
-
   CREATE INDEX runs_by_series_build ON runs (series_id, build_number);
+
+  CREATE TABLE chart_points (
+    series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+    metric TEXT NOT NULL,
+    build_number INTEGER NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    started_us INTEGER,
+    unit TEXT NOT NULL,
+    stats TEXT NOT NULL,
+    PRIMARY KEY (series_id, metric, build_number)
+  ) WITHOUT ROWID;
+  CREATE INDEX chart_points_by_run ON chart_points (run_id);
+  INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats)
+    SELECT r.series_id, m.name, r.build_number, r.id, r.build_started_us, m.unit,
+           (SELECT json_group_object(stat, value) FROM metric_stats WHERE metric_id = m.id)
+    FROM runs r JOIN metrics m ON m.run_id = r.id AND m.name IS NOT NULL;
   `,
   // 3: change points found per series (test x node config x metric x stat of
   // a job), recomputed when the job's builds change; the state row says for

@@ -17,7 +17,7 @@ export interface MetricQuery extends Selection {
 
 interface Row {
   build_number: number;
-  build_started_us: number | null;
+  started_us: number | null;
   unit: string;
   stats: string;
 }
@@ -26,16 +26,15 @@ export function metricSeries(db: DB, q: MetricQuery): MetricSeries {
   const sel = resolveSelection(db, q);
   const rows = db
     .prepare<[string, number, number, number], Row>(
-      `SELECT r.build_number, r.build_started_us, m.unit, m.stats
-       FROM runs r JOIN metrics m ON m.run_id = r.id AND m.name = ?
-       WHERE r.series_id = ? AND r.build_number BETWEEN ? AND ?
-       ORDER BY r.build_number`,
+      `SELECT build_number, started_us, unit, stats FROM chart_points
+       WHERE metric = ? AND series_id = ? AND build_number BETWEEN ? AND ?
+       ORDER BY build_number`,
     )
     .all(q.metric, sel.seriesId, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER);
   const picked = q.last ? rows.slice(-q.last) : rows;
   const series: MetricPoint[] = picked.map((r) => ({
     build: r.build_number,
-    started: r.build_started_us,
+    started: r.started_us,
     stats: JSON.parse(r.stats) as Record<string, number>,
   }));
   return { unit: picked[0]?.unit ?? '', series };
@@ -99,18 +98,17 @@ export function metricPanel(db: DB, q: Selection & BuildRangeQuery & { maxPoints
   const sel = resolveSelection(db, q);
   const window = buildWindow(db, sel, q);
   const rows = db
-    .prepare<[number, number, number], { build_number: number; build_started_us: number | null; name: MetricName; unit: string; stats: string }>(
-      `SELECT r.build_number, r.build_started_us, m.name, m.unit, m.stats
-       FROM runs r JOIN metrics m ON m.run_id = r.id AND m.name IS NOT NULL
-       WHERE r.series_id = ? AND r.build_number BETWEEN ? AND ?
-       ORDER BY r.build_number`,
+    .prepare<[number, number, number], { build_number: number; started_us: number | null; name: MetricName; unit: string; stats: string }>(
+      `SELECT build_number, started_us, metric AS name, unit, stats FROM chart_points
+       WHERE series_id = ? AND build_number BETWEEN ? AND ?
+       ORDER BY metric, build_number`,
     )
     .all(sel.seriesId, window.from ?? 1, window.to ?? 0);
   const byMetric = new Map<MetricName, { unit: string; points: MetricPoint[] }>();
   for (const r of rows) {
     let m = byMetric.get(r.name);
     if (!m) byMetric.set(r.name, (m = { unit: r.unit, points: [] }));
-    m.points.push({ build: r.build_number, started: r.build_started_us, stats: JSON.parse(r.stats) as Record<string, number> });
+    m.points.push({ build: r.build_number, started: r.started_us, stats: JSON.parse(r.stats) as Record<string, number> });
   }
   const charts = METRIC_NAMES.map((metric): MetricChartData => {
     const m = byMetric.get(metric);

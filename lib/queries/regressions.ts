@@ -93,12 +93,10 @@ function signature(db: DB, job: number, upTo = Number.MAX_SAFE_INTEGER): string 
 function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>, fromBuild = 0, keepFrom = 0): Found[] {
   const rows = db
     .prepare<[number, number], ValueRow>(
-      `SELECT s.test_id, s.node_config_id, m.name AS metric, r.build_number AS number, m.stats
-       FROM series s
-       JOIN runs r ON r.series_id = s.id
-       JOIN metrics m ON m.run_id = r.id AND m.name IS NOT NULL
-       WHERE s.job_id = ? AND r.build_number >= ?
-       ORDER BY s.id, m.name, r.build_number`,
+      `SELECT s.test_id, s.node_config_id, c.metric, c.build_number AS number, c.stats
+       FROM series s JOIN chart_points c ON c.series_id = s.id
+       WHERE s.job_id = ? AND c.build_number >= ?
+       ORDER BY s.id, c.metric, c.build_number`,
     )
     .all(job, fromBuild);
   const found: Found[] = [];

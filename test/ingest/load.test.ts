@@ -16,7 +16,8 @@ describe('writeBuild', () => {
     expect(count(db, 'resource_points')).toBe(2);
     expect(count(db, 'probe_events')).toBe(2);
     expect(count(db, 'pod_startups')).toBe(1);
-    expect(res.rows).toBe(1 + 1 + 2 + 6 + 2 + 2 + 1);
+    expect(res.rows).toBe(1 + 1 + 2 + 6 + 2 + 2 + 2 + 1);
+    expect(count(db, 'chart_points')).toBe(2);
     const series = metricSeries(db, { job: 'ci-kubernetes-node-kubelet-benchmark', test: 'density_create_batch_105_0_0', metric: 'latency' });
     expect(series).toEqual({
       unit: 'ms',
@@ -42,6 +43,7 @@ describe('writeBuild', () => {
     expect(writeBuild(db, changed).outcome).toBe('replaced');
     expect(count(db, 'builds')).toBe(1);
     expect(count(db, 'metric_stats')).toBe(3);
+    expect(count(db, 'chart_points')).toBe(1);
     expect(count(db, 'probe_events')).toBe(0);
     expect(count(db, 'resource_points')).toBe(0);
   });
