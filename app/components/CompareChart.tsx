@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ErrorBar, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTick, formatValue } from './format';
-import { AXIS, GRID, statColor } from './palette';
+import { AXIS, GRID, statColor, TICK, yLabel } from './palette';
 
 export interface CompareChartProps {
   id: string;
@@ -54,13 +54,13 @@ export default function CompareChart({ id, title, unit, stats, short, names, val
       ) : (
         <BarChart responsive style={{ width: '100%', height: 240 }} data={data} margin={{ top: 8, right: 12, bottom: 4, left: 4 }}>
           <CartesianGrid stroke={GRID} vertical={false} />
-          <XAxis dataKey="sel" tick={{ fontSize: 11, fill: AXIS }} stroke={AXIS} />
+          <XAxis dataKey="sel" tick={TICK} stroke={AXIS} />
           <YAxis
             width={56}
-            tick={{ fontSize: 11, fill: AXIS }}
+            tick={TICK}
             stroke={AXIS}
             tickFormatter={formatTick}
-            label={{ value: unit, angle: -90, position: 'insideLeft', offset: 12, fontSize: 11, fill: AXIS }}
+            label={yLabel(unit)}
           />
           <Tooltip
             isAnimationActive={false}

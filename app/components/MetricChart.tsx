@@ -6,7 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDate, formatTick, formatValue } from './format';
-import { AXIS, GRID, statColor } from './palette';
+import { AXIS, GRID, statColor, TICK, xLabel, yLabel } from './palette';
 
 export interface Threshold {
   label: string;
@@ -103,16 +103,16 @@ export default function MetricChart(props: MetricChartProps) {
             type="number"
             domain={['dataMin', 'dataMax']}
             allowDecimals={false}
-            tick={{ fontSize: 11, fill: AXIS }}
+            tick={TICK}
             stroke={AXIS}
-            label={{ value: 'build', position: 'insideBottom', offset: -10, fontSize: 11, fill: AXIS }}
+            label={xLabel('build')}
           />
           <YAxis
             width={56}
-            tick={{ fontSize: 11, fill: AXIS }}
+            tick={TICK}
             stroke={AXIS}
             tickFormatter={formatTick}
-            label={{ value: unit, angle: -90, position: 'insideLeft', offset: 12, fontSize: 11, fill: AXIS }}
+            label={yLabel(unit)}
           />
           <Tooltip
             isAnimationActive={false}

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatValue } from './format';
-import { AXIS, GRID, probeColor } from './palette';
+import { AXIS, GRID, probeColor, TICK, xLabel, yLabel } from './palette';
 
 export interface ProbeChartProps {
   lines: { probe: string; source: 'test' | 'kubelet'; points: [number, number][] }[];
@@ -76,17 +76,17 @@ export default function ProbeChart({ lines, shown: initial, domain }: ProbeChart
           dataKey="t"
           type="number"
           domain={domain}
-          tick={{ fontSize: 11, fill: AXIS }}
+          tick={TICK}
           stroke={AXIS}
           tickFormatter={(v: number) => formatValue(v)}
-          label={{ value: 'seconds since the test started', position: 'insideBottom', offset: -10, fontSize: 11, fill: AXIS }}
+          label={xLabel('seconds since the test started')}
         />
         <YAxis
           width={48}
           allowDecimals={false}
-          tick={{ fontSize: 11, fill: AXIS }}
+          tick={TICK}
           stroke={AXIS}
-          label={{ value: 'pods', angle: -90, position: 'insideLeft', offset: 12, fontSize: 11, fill: AXIS }}
+          label={yLabel('pods')}
         />
         <Tooltip
           isAnimationActive={false}

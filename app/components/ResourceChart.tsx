@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTick, formatValue } from './format';
-import { AXIS, GRID, containerColor } from './palette';
+import { AXIS, GRID, containerColor, TICK, xLabel, yLabel } from './palette';
 
 export interface ResourceChartProps {
   id: string;
@@ -49,17 +49,17 @@ export default function ResourceChart({ id, title, unit, lines, domain }: Resour
             dataKey="t"
             type="number"
             domain={domain}
-            tick={{ fontSize: 11, fill: AXIS }}
+            tick={TICK}
             stroke={AXIS}
             tickFormatter={(v: number) => formatValue(v)}
-            label={{ value: 'seconds since the test started', position: 'insideBottom', offset: -10, fontSize: 11, fill: AXIS }}
+            label={xLabel('seconds since the test started')}
           />
           <YAxis
             width={56}
-            tick={{ fontSize: 11, fill: AXIS }}
+            tick={TICK}
             stroke={AXIS}
             tickFormatter={formatTick}
-            label={{ value: unit, angle: -90, position: 'insideLeft', offset: 12, fontSize: 11, fill: AXIS }}
+            label={yLabel(unit)}
           />
           <Tooltip
             isAnimationActive={false}

@@ -4,7 +4,7 @@
 // each segment.
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTick, formatValue } from './format';
-import { AXIS, GRID, probeColor } from './palette';
+import { AXIS, GRID, probeColor, TICK } from './palette';
 
 export interface SegmentChartProps {
   /** Per segment: [from, to, p50, p90, p99] in ms. */
@@ -47,7 +47,7 @@ export default function SegmentChart({ segments }: SegmentChartProps) {
         <CartesianGrid stroke={GRID} horizontal={false} />
         <XAxis
           type="number"
-          tick={{ fontSize: 11, fill: AXIS }}
+          tick={TICK}
           stroke={AXIS}
           tickFormatter={formatTick}
           label={{ value: 'ms', position: 'insideBottomRight', offset: -10, fontSize: 11, fill: AXIS }}

@@ -54,3 +54,14 @@ export function containerColor(container: string): string {
 
 export const GRID = '#e5e7eb';
 export const AXIS = '#6b7280';
+
+/** Axis ticks and titles, the same on every chart. */
+export const TICK = { fontSize: 11, fill: AXIS };
+
+export function xLabel(value: string) {
+  return { value, position: 'insideBottom' as const, offset: -10, fontSize: 11, fill: AXIS };
+}
+
+export function yLabel(value: string) {
+  return { value, angle: -90, position: 'insideLeft' as const, offset: 12, fontSize: 11, fill: AXIS };
+}
