@@ -4,7 +4,7 @@
 // `force` rewrites it even when unchanged (reingest after a parser fix).
 import type { DB } from '../lib/db/open';
 import type { BuildRecord, RunRecord } from '../lib/model';
-import { metricNameOf } from './parsers/metrics';
+import { metricNameOf, topStat } from './parsers/metrics';
 
 export type LoadOutcome = 'inserted' | 'replaced' | 'unchanged';
 
@@ -87,8 +87,8 @@ class Statements {
     );
     this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels) VALUES (?, ?, ?, ?)');
     this.insertChartPoint = db.prepare(
-      `INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats, top)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertStat = db.prepare('INSERT INTO metric_stats (metric_id, stat, value) VALUES (?, ?, ?)');
     this.insertPoint = db.prepare(
@@ -201,7 +201,16 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
       rows++;
     }
     if (name) {
-      s.insertChartPoint.run(seriesId, name, build.number, runId, build.started ?? null, item.unit, JSON.stringify(item.data));
+      s.insertChartPoint.run(
+        seriesId,
+        name,
+        build.number,
+        runId,
+        build.started ?? null,
+        item.unit,
+        JSON.stringify(item.data),
+        item.data[topStat(name)] ?? null,
+      );
       rows++;
     }
   }

@@ -47,6 +47,12 @@ export const METRIC_TITLES: Record<MetricName, string> = {
  * The stats to draw given those a series has: the defaults that are present,
  * else every `PercNN` present in percentile order, else all of them sorted.
  */
+/** The stat a long chart keeps the extremes of when it is downsampled: the last one it draws by default. */
+export function topStat(metric: MetricName): string {
+  const stats = METRIC_STATS[metric];
+  return stats[stats.length - 1];
+}
+
 export function statsToDraw(metric: MetricName, available: readonly string[]): string[] {
   const defaults = METRIC_STATS[metric].filter((s) => available.includes(s));
   if (defaults.length) return defaults;

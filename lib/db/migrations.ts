@@ -141,12 +141,19 @@ export const MIGRATIONS: readonly string[] = [
     started_us INTEGER,
     unit TEXT NOT NULL,
     stats TEXT NOT NULL,
+    -- The chart's top stat (Perc99, single-worst, Perc95, workingset): a long
+    -- window keeps each stretch's builds with its lowest and highest value.
+    top REAL,
     PRIMARY KEY (series_id, metric, build_number)
   ) WITHOUT ROWID;
   CREATE INDEX chart_points_by_run ON chart_points (run_id);
-  INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats)
+  INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats, top)
     SELECT r.series_id, m.name, r.build_number, r.id, r.build_started_us, m.unit,
-           (SELECT json_group_object(stat, value) FROM metric_stats WHERE metric_id = m.id)
+           (SELECT json_group_object(stat, value) FROM metric_stats WHERE metric_id = m.id),
+           (SELECT value FROM metric_stats WHERE metric_id = m.id AND stat = CASE m.name
+              WHEN 'latency' THEN 'Perc99' WHEN 'throughput' THEN 'single-worst'
+              WHEN 'kubelet_cpu' THEN 'Perc95' WHEN 'runtime_cpu' THEN 'Perc95'
+              ELSE 'workingset' END)
     FROM runs r JOIN metrics m ON m.run_id = r.id AND m.name IS NOT NULL;
   `,
   // 3: change points found per series (test x node config x metric x stat of

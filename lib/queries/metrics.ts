@@ -51,32 +51,48 @@ export interface MetricChartData {
   downsampledFrom: number | null;
 }
 
-/** A chart draws at most this many builds; longer windows keep each bucket's extremes. */
+/** A chart draws at most this many builds; longer windows keep each stretch's extremes. */
 export const MAX_CHART_POINTS = 600;
 
 /**
- * Keeps at most `max` real builds of a long series: the series is cut into
- * max/2 buckets and each keeps its builds with the lowest and the highest
- * value of the chart's top stat, so spikes, dips and level shifts survive
- * and every point shown is a build's true value.
+ * The chart rows of a series over a window. Past `maxPoints` builds the
+ * window is cut into maxPoints/2 stretches per metric and each keeps its
+ * builds with the lowest and the highest top stat (see topStat), so spikes,
+ * dips and level shifts survive and every point drawn is a real build;
+ * SQLite picks them, so only the kept rows reach JavaScript.
  */
-export function downsample(points: MetricPoint[], stat: string, max = MAX_CHART_POINTS): MetricPoint[] {
-  if (points.length <= max) return points;
-  const buckets = Math.floor(max / 2);
-  const kept: MetricPoint[] = [];
-  for (let b = 0; b < buckets; b++) {
-    const lo = Math.floor((b * points.length) / buckets);
-    const hi = Math.floor(((b + 1) * points.length) / buckets);
-    let min = lo;
-    let maxAt = lo;
-    for (let i = lo; i < hi; i++) {
-      const v = points[i].stats[stat] ?? NaN;
-      if (v < (points[min].stats[stat] ?? Infinity)) min = i;
-      if (v > (points[maxAt].stats[stat] ?? -Infinity)) maxAt = i;
-    }
-    for (const i of min === maxAt ? [min] : [Math.min(min, maxAt), Math.max(min, maxAt)]) kept.push(points[i]);
+function chartRows(db: DB, seriesId: number, from: number, to: number, builds: number, maxPoints: number): ChartRow[] {
+  const where = 'series_id = ? AND build_number BETWEEN ? AND ?';
+  if (builds <= maxPoints) {
+    return db
+      .prepare<[number, number, number], ChartRow>(
+        `SELECT build_number, started_us, metric AS name, unit, stats FROM chart_points WHERE ${where} ORDER BY metric, build_number`,
+      )
+      .all(seriesId, from, to);
   }
-  return kept;
+  // Stretches by build number; per metric and stretch, one query keeps the
+  // build with the lowest top stat and one the highest (SQLite takes a bare
+  // column from the row of a lone min() or max()).
+  const stretch = `CAST((build_number - ?) * ? / (? - ? + 1) AS INTEGER)`;
+  const pick = (agg: 'min' | 'max') =>
+    `SELECT build_number, started_us, metric AS name, unit, stats, ${agg}(top) FROM chart_points
+     WHERE ${where} GROUP BY metric, ${stretch}`;
+  const stretches = Math.max(1, Math.floor(maxPoints / 2));
+  const args = [seriesId, from, to, from, stretches, to, from] as const;
+  return db
+    .prepare<(number)[], ChartRow>(
+      `SELECT build_number, started_us, name, unit, stats FROM (${pick('min')} UNION ${pick('max')})
+       ORDER BY name, build_number`,
+    )
+    .all(...args, ...args);
+}
+
+interface ChartRow {
+  build_number: number;
+  started_us: number | null;
+  name: MetricName;
+  unit: string;
+  stats: string;
 }
 
 export interface MetricPanel {
@@ -97,28 +113,25 @@ export interface MetricPanel {
 export function metricPanel(db: DB, q: Selection & BuildRangeQuery & { maxPoints?: number }): MetricPanel {
   const sel = resolveSelection(db, q);
   const window = buildWindow(db, sel, q);
-  const rows = db
-    .prepare<[number, number, number], { build_number: number; started_us: number | null; name: MetricName; unit: string; stats: string }>(
-      `SELECT build_number, started_us, metric AS name, unit, stats FROM chart_points
-       WHERE series_id = ? AND build_number BETWEEN ? AND ?
-       ORDER BY metric, build_number`,
-    )
-    .all(sel.seriesId, window.from ?? 1, window.to ?? 0);
-  const byMetric = new Map<MetricName, { unit: string; points: MetricPoint[] }>();
+  const maxPoints = q.maxPoints ?? MAX_CHART_POINTS;
+  const rows = chartRows(db, sel.seriesId, window.from ?? 1, window.to ?? 0, window.builds, maxPoints);
+  const byMetric = new Map<MetricName, { unit: string; points: MetricPoint[]; keys: Set<string> }>();
   for (const r of rows) {
     let m = byMetric.get(r.name);
-    if (!m) byMetric.set(r.name, (m = { unit: r.unit, points: [] }));
-    m.points.push({ build: r.build_number, started: r.started_us, stats: JSON.parse(r.stats) as Record<string, number> });
+    if (!m) byMetric.set(r.name, (m = { unit: r.unit, points: [], keys: new Set() }));
+    const stats = JSON.parse(r.stats) as Record<string, number>;
+    for (const k in stats) m.keys.add(k);
+    m.points.push({ build: r.build_number, started: r.started_us, stats });
   }
+  const downsampled = window.builds > maxPoints;
   const charts = METRIC_NAMES.map((metric): MetricChartData => {
     const m = byMetric.get(metric);
-    const stats = statsToDraw(metric, [...new Set(m?.points.flatMap((p) => Object.keys(p.stats)) ?? [])]);
-    const all = (m?.points ?? []).map((p) => ({
+    const stats = statsToDraw(metric, [...(m?.keys ?? [])]);
+    const points = (m?.points ?? []).map((p) => ({
       ...p,
       stats: Object.fromEntries(stats.filter((s) => s in p.stats).map((s) => [s, p.stats[s]])),
     }));
-    const points = downsample(all, stats[stats.length - 1] ?? '', q.maxPoints);
-    const downsampledFrom = points.length < all.length ? all.length : null;
+    const downsampledFrom = downsampled && points.length ? window.builds : null;
     return { metric, title: METRIC_TITLES[metric], unit: m?.unit ?? '', stats, points, downsampledFrom };
   });
   const description =
