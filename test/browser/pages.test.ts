@@ -62,6 +62,13 @@ describe('Overview', () => {
     await open('/');
     const row = page.locator(`[data-job="${JOB}"]`);
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('12');
+    const slo = await api<{ ok: boolean; results: { ok: boolean | null }[] }>(`/api/v1/jobs/${JOB}/slo`);
+    const violations = slo.results.filter((r) => r.ok === false).length;
+    await expect(row.locator('[data-slo]').textContent()).resolves.toBe(slo.ok ? 'met' : `${violations} violated`);
+    const { jobs } = await api<{ jobs: { job: string; regressions: { metric: string; stat: string; build: number }[] }[] }>('/api/v1/jobs');
+    const recent = jobs.find((j) => j.job === JOB)!.regressions;
+    const cell = await row.locator('[data-regressions]').textContent();
+    expect(cell).toEqual(recent.length ? expect.stringMatching(new RegExp(`^${recent.length} ${recent[0].metric} ${recent[0].stat} `)) : 'none');
     await page.screenshot({ path: shot('overview'), fullPage: true });
     await row.getByRole('link', { name: JOB }).click();
     await page.waitForURL(`**/jobs/${JOB}/builds`);
@@ -78,8 +85,11 @@ describe('Builds', () => {
       await fig.locator('path.recharts-curve').first().waitFor();
       expect(await fig.locator('path.recharts-curve').count()).toBeGreaterThanOrEqual(2);
     }
-    await expect(page.locator('[data-chart="latency"] .recharts-label').allTextContents()).resolves.toEqual(['build', 'ms']);
-    await expect(page.locator('[data-chart="kubelet_memory"] .recharts-label').allTextContents()).resolves.toEqual(['build', 'MB']);
+    // Axis titles come first; SLO lines and regression markers add their own labels after them.
+    const labels = (id: string) => page.locator(`[data-chart="${id}"] .recharts-label`).allTextContents();
+    expect((await labels('latency')).slice(0, 2)).toEqual(['build', 'ms']);
+    expect(await labels('latency')).toContain('pod-startup-p99: Perc99 ≤ 5000');
+    expect((await labels('kubelet_memory')).slice(0, 2)).toEqual(['build', 'MB']);
     await expect(page.locator('[data-window]').textContent()).resolves.toBe('builds 1840–1851 (12 of 12)');
     await expect(page.locator('[data-description]').textContent()).resolves.toBe('create 105 pods with 0s interval [Benchmark]');
     await page.screenshot({ path: shot('builds-1280'), fullPage: true });
