@@ -7,12 +7,17 @@ export function printJson(out: Out, value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
-/** Aligned columns, the first row a header. */
-export function table(rows: (string | number | null | undefined)[][]): string {
+/** Aligned columns, the first row a header; columns in `rightAligned` (numbers) align right. */
+export function table(rows: (string | number | null | undefined)[][], rightAligned: ReadonlySet<number> = new Set()): string {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))));
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '))
+    .map((r) =>
+      r
+        .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 

@@ -6,21 +6,12 @@ import fs from 'node:fs';
 import { readKubeletLog } from '../../ingest/parsers/kubelet/reader';
 import type { ProbeEvent } from '../model';
 import { toIso } from '../time';
+import { table } from './output';
 
 export interface ProbesCommandOptions {
   pod?: string;
   year?: number;
   json: boolean;
-}
-
-function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** Offset of each event from the first probe of its pod instance, ms. */
@@ -59,7 +50,7 @@ export async function probesCommand(
     if (opts.json) {
       out(JSON.stringify({ events: events.map((e) => ({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) })) }) + '\n');
     } else {
-      out(table(['TIME', 'POD', 'PROBE', 'UID'], events.map((e) => [toIso(e.time), e.pod ?? '', e.probe, e.uid ?? ''])));
+      out(table([['TIME', 'POD', 'PROBE', 'UID'], ...events.map((e) => [toIso(e.time), e.pod ?? '', e.probe, e.uid ?? ''])]) + '\n');
     }
     return 0;
   }
@@ -87,10 +78,12 @@ export async function probesCommand(
   } else {
     out(
       table(
-        ['LINE', 'INSTANCE', 'PROBE', 'TIME', 'OFFSET_MS'],
-        events.map((e, i) => [String(e.line ?? ''), String(e.instance), e.probe, toIso(e.time), offsets[i].toFixed(3)]),
+        [
+          ['LINE', 'INSTANCE', 'PROBE', 'TIME', 'OFFSET_MS'],
+          ...events.map((e, i) => [String(e.line ?? ''), String(e.instance), e.probe, toIso(e.time), offsets[i].toFixed(3)]),
+        ],
         new Set([0, 1, 4]),
-      ),
+      ) + '\n',
     );
   }
   return 0;
