@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatValue } from './format';
-import { AXIS, GRID, probeColor, TICK, xLabel, yLabel } from './palette';
+import { AXIS, GRID, probeColor, TICK, yLabel, timeAxis } from './palette';
 
 export interface ProbeChartProps {
   lines: { probe: string; source: 'test' | 'kubelet'; points: [number, number][] }[];
@@ -72,15 +72,7 @@ export default function ProbeChart({ lines, shown: initial, domain }: ProbeChart
       </div>
       <LineChart responsive style={{ width: '100%', height: 300 }} data={data} margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>
         <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          domain={domain}
-          tick={TICK}
-          stroke={AXIS}
-          tickFormatter={(v: number) => formatValue(v)}
-          label={xLabel('seconds since the test started')}
-        />
+        <XAxis {...timeAxis(domain)} />
         <YAxis
           width={48}
           allowDecimals={false}

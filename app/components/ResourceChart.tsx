@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTick, formatValue } from './format';
-import { AXIS, GRID, containerColor, TICK, xLabel, yLabel } from './palette';
+import { AXIS, GRID, containerColor, TICK, yLabel, timeAxis } from './palette';
 
 export interface ResourceChartProps {
   id: string;
@@ -45,15 +45,7 @@ export default function ResourceChart({ id, title, unit, lines, domain }: Resour
       ) : (
         <LineChart responsive style={{ width: '100%', height: 220 }} data={data} margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>
           <CartesianGrid stroke={GRID} vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={domain}
-            tick={TICK}
-            stroke={AXIS}
-            tickFormatter={(v: number) => formatValue(v)}
-            label={xLabel('seconds since the test started')}
-          />
+          <XAxis {...timeAxis(domain)} />
           <YAxis
             width={56}
             tick={TICK}

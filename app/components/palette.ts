@@ -1,5 +1,6 @@
 // One palette for every chart: a stat, a probe or a container has the same
 // colour wherever it is drawn, so p99 is always red and the kubelet always teal.
+import { formatValue } from './format';
 
 export const STAT_COLORS: Record<string, string> = {
   Perc50: '#2563eb',
@@ -64,4 +65,17 @@ export function xLabel(value: string) {
 
 export function yLabel(value: string) {
   return { value, angle: -90, position: 'insideLeft' as const, offset: 12, fontSize: 11, fill: AXIS };
+}
+
+/** The x axis of one run's charts: seconds since the test started. */
+export function timeAxis(domain: [number, number]) {
+  return {
+    dataKey: 't',
+    type: 'number' as const,
+    domain,
+    tick: TICK,
+    stroke: AXIS,
+    tickFormatter: (v: number) => formatValue(v),
+    label: xLabel('seconds since the test started'),
+  };
 }
