@@ -132,7 +132,7 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
 
   // Prow files first: the build's time resolves the yearless log lines.
   for (const f of files.filter((f) => f.kind === 'started' || f.kind === 'finished')) {
-    const text = await readText(f, warnings);
+    const text = readText(f, warnings);
     if (text === undefined) {
       report(f, 0, 0, 1);
       continue;
@@ -145,7 +145,7 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
 
   for (const f of files) {
     if (f.kind === 'perfdata' || f.kind === 'timeseries') {
-      const text = await readText(f, warnings);
+      const text = readText(f, warnings);
       if (text === undefined) {
         report(f, 0, 0, 1);
         continue;
@@ -162,7 +162,7 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
         report(f, 1, r.series ? Object.keys(r.series.opSeries).length + Object.keys(r.series.resourceSeries).length : 0, r.series ? 0 : 1);
       }
     } else if (f.kind === 'junit') {
-      const text = await readText(f, warnings);
+      const text = readText(f, warnings);
       if (text === undefined) {
         report(f, 0, 0, 1);
         continue;
@@ -172,7 +172,7 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
       junit.push(...r.cases);
       report(f, 1, r.cases.length);
     } else if (f.kind === 'build-log') {
-      if (await isBinary(f)) {
+      if (isBinary(f)) {
         warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
         report(f, 0, 0, 1);
         continue;
@@ -377,7 +377,7 @@ function tieKubeletLog(
   report(f, result.lines, kept, result.skipped);
 }
 
-async function readText(f: BuildFile, warnings: IngestWarning[]): Promise<string | undefined> {
+function readText(f: BuildFile, warnings: IngestWarning[]): string | undefined {
   const buf = fs.readFileSync(f.abs);
   if (looksBinary(buf.subarray(0, 8192))) {
     warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
@@ -386,7 +386,7 @@ async function readText(f: BuildFile, warnings: IngestWarning[]): Promise<string
   return buf.toString('utf8');
 }
 
-async function isBinary(f: BuildFile): Promise<boolean> {
+function isBinary(f: BuildFile): boolean {
   const fd = fs.openSync(f.abs, 'r');
   try {
     const buf = Buffer.alloc(8192);
