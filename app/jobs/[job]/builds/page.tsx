@@ -4,7 +4,7 @@
 // build's time series.
 import { describeTestOptions } from '@/ingest/parsers/testname';
 import { metricPanel, type MetricPanel } from '@/lib/queries/metrics';
-import { jobOptions, pickSeries } from '@/lib/queries/options';
+import { pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
 import { changePointsFor } from '@/lib/queries/regressions';
 import { loadSloRules, thresholdsFor } from '@/lib/queries/slo';
@@ -12,28 +12,26 @@ import type { SloRule } from '@/lib/slo';
 import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
 import MetricChart, { type Marker, type Threshold } from '@/app/components/MetricChart';
-import Problem, { NoData, attempt } from '@/app/components/Problem';
+import Problem, { attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
-import { encodeSel, href, one, rangeOf, selectionOf, type Params } from '@/app/params';
+import { openJobPage, type JobPageProps } from '../page-context';
+import { encodeSel, href, one, rangeOf, selectionOf } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
-export default async function BuildsPage(props: { params: Promise<{ job: string }>; searchParams: Promise<Params> }) {
-  const job = decodeURIComponent((await props.params).job);
-  const sp = await props.searchParams;
-  const db = serverDb();
-  const opts = attempt(() => jobOptions(db, job));
-  if (!opts.ok) return <Problem error={opts.error} />;
-  if (!opts.value.tests.length) return <NoData job={job} />;
+export default async function BuildsPage(props: JobPageProps) {
+  const page = await openJobPage(props);
+  if (!page.ok) return page.show;
+  const { job, sp, db, options } = page;
   const want = selectionOf(sp);
-  const picked = pickSeries(opts.value, want);
+  const picked = pickSeries(options, want);
   const range = attempt(() => rangeOf(sp));
   const panel = attempt((): MetricPanel => {
     if (!range.ok) throw range.error;
     if (!picked) throw new SelectionError(`no runs of ${want.test ?? 'that test'} on that image/machine in ${job}`);
     return metricPanel(db, { job, test: picked.test.name, image: picked.config.image, machine: picked.config.machine, ...range.value });
   });
-  const test = picked?.test ?? opts.value.tests.find((t) => t.name === want.test) ?? opts.value.tests[0];
+  const test = picked?.test ?? options.tests.find((t) => t.name === want.test) ?? options.tests[0];
   const config = picked?.config ?? test.configs[0];
   const lastParam = range.ok ? range.value.lastParam : '50';
   const rules = attempt(() => loadSloRules());
@@ -41,7 +39,7 @@ export default async function BuildsPage(props: { params: Promise<{ job: string 
     <>
       <SelectionBar
         path={`/jobs/${encodeURIComponent(job)}/builds`}
-        tests={opts.value.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
+        tests={options.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
         test={test.name}
         image={config.image}
         machine={config.machine}

@@ -3,27 +3,24 @@
 // charts of the six metrics side by side with each selection's min-max spread.
 import Link from 'next/link';
 import { compareSelections, type Comparison } from '@/lib/queries/comparison';
-import { jobOptions, pickSeries } from '@/lib/queries/options';
-import { serverDb } from '@/lib/server/db';
+import { pickSeries } from '@/lib/queries/options';
 import CompareChart from '@/app/components/CompareChart';
 import { RememberComparison } from '@/app/components/CompareButton';
 import ParamSelect from '@/app/components/ParamSelect';
-import Problem, { NoData, attempt } from '@/app/components/Problem';
+import Problem, { attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
-import { aggregateOf, all, decodeSel, href, jobPath, one, rangeOf, type Params } from '@/app/params';
+import { openJobPage, type JobPageProps } from '../page-context';
+import { aggregateOf, all, decodeSel, href, jobPath, one, rangeOf } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
 const AGG_LABELS = { avg: 'average', median: 'median', latest: 'latest build' };
 const LASTS = ['10', '25', '50', '100', '200', '500', 'all'];
 
-export default async function ComparePage(props: { params: Promise<{ job: string }>; searchParams: Promise<Params> }) {
-  const job = decodeURIComponent((await props.params).job);
-  const sp = await props.searchParams;
-  const db = serverDb();
-  const opts = attempt(() => jobOptions(db, job));
-  if (!opts.ok) return <Problem error={opts.error} />;
-  if (!opts.value.tests.length) return <NoData job={job} />;
+export default async function ComparePage(props: JobPageProps) {
+  const page = await openJobPage(props);
+  if (!page.ok) return page.show;
+  const { job, sp, db, options } = page;
   const sels = [...new Set(all(sp, 'sel'))];
   const cmp = attempt(() => {
     const range = rangeOf(sp);
@@ -31,13 +28,13 @@ export default async function ComparePage(props: { params: Promise<{ job: string
   });
   const lastParam = one(sp, 'last') ?? '50';
   const base = { sel: sels, agg: one(sp, 'agg'), last: one(sp, 'last'), builds: one(sp, 'builds') };
-  const first = pickSeries(opts.value, sels.length ? decodeSel(sels[sels.length - 1]) : {}) ?? pickSeries(opts.value, {})!;
+  const first = pickSeries(options, sels.length ? decodeSel(sels[sels.length - 1]) : {}) ?? pickSeries(options, {})!;
   return (
     <>
       <RememberComparison job={job} sels={sels} />
       <SelectionBar
         path={jobPath(job, 'compare')}
-        tests={opts.value.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
+        tests={options.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
         test={first.test.name}
         image={first.config.image}
         machine={first.config.machine}

@@ -2,30 +2,27 @@
 // with count, missing, negative and how pods were matched), and for one build
 // the segment breakdown of pod startup and the slowest pods.
 import Link from 'next/link';
-import { jobOptions, pickSeries } from '@/lib/queries/options';
+import { pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
 import { tracingView, type TracingView } from '@/lib/queries/tracing';
-import { serverDb } from '@/lib/server/db';
 import MetricChart from '@/app/components/MetricChart';
 import ParamSelect from '@/app/components/ParamSelect';
-import Problem, { NoData, attempt } from '@/app/components/Problem';
+import Problem, { attempt } from '@/app/components/Problem';
 import SegmentChart from '@/app/components/SegmentChart';
 import SelectionBar from '@/app/components/SelectionBar';
+import { openJobPage, type JobPageProps } from '../page-context';
 import { formatValue } from '@/app/components/format';
 import { probeColor } from '@/app/components/palette';
 import { href, intOf, jobPath, one, rangeOf, selectionOf, seriesPath, type Params } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
-export default async function TracingPage(props: { params: Promise<{ job: string }>; searchParams: Promise<Params> }) {
-  const job = decodeURIComponent((await props.params).job);
-  const sp = await props.searchParams;
-  const db = serverDb();
-  const opts = attempt(() => jobOptions(db, job));
-  if (!opts.ok) return <Problem error={opts.error} />;
-  if (!opts.value.tests.length) return <NoData job={job} />;
+export default async function TracingPage(props: JobPageProps) {
+  const page = await openJobPage(props);
+  if (!page.ok) return page.show;
+  const { job, sp, db, options } = page;
   const want = selectionOf(sp);
-  const picked = pickSeries(opts.value, want);
+  const picked = pickSeries(options, want);
   const view = attempt(() => {
     if (!picked) throw new SelectionError(`no runs of ${want.test ?? 'that test'} on that image/machine in ${job}`);
     const { lastParam: _, ...range } = rangeOf(sp);
@@ -40,13 +37,13 @@ export default async function TracingPage(props: { params: Promise<{ job: string
       build: intOf(sp, 'build'),
     });
   });
-  const test = picked?.test ?? opts.value.tests[0];
+  const test = picked?.test ?? options.tests[0];
   const config = picked?.config ?? test.configs[0];
   return (
     <>
       <SelectionBar
         path={jobPath(job, 'tracing')}
-        tests={opts.value.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
+        tests={options.tests.map((t) => ({ name: t.name, options: t.options, configs: t.configs }))}
         test={test.name}
         image={config.image}
         machine={config.machine}
