@@ -5,6 +5,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_CHANGE_POINT_OPTIONS, detectChangePoints, type ChangePointOptions } from '../lib/regressions';
+import { Random } from '../ingest/demo/random';
 
 /** A detection within this many builds of the true step counts as finding it. */
 const TOLERANCE = 2;
@@ -25,46 +26,30 @@ interface Series {
   size: number;
 }
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rnd: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
-}
-
 /**
  * A metric history as node e2e benchmarks produce it: Gaussian noise with a
  * CV of 3-8 %, about 2 % of builds an outlier (1.3x-3x, a noisy neighbour
  * or a slow image pull), a slow linear drift of up to ±0.03 % per build,
  * and optionally one step up or down of `size` at `step`.
  */
-function makeSeries(rnd: () => number, size: number, step: number, length = LENGTH): Series {
-  const cv = 0.03 + 0.05 * rnd();
-  const drift = (rnd() * 2 - 1) * 0.0003;
-  const sign = rnd() < 0.5 ? -1 : 1;
-  const base = 50 + 1000 * rnd();
+function makeSeries(rnd: Random, size: number, step: number, length = LENGTH): Series {
+  const cv = 0.03 + 0.05 * rnd.next();
+  const drift = (rnd.next() * 2 - 1) * 0.0003;
+  const sign = rnd.next() < 0.5 ? -1 : 1;
+  const base = 50 + 1000 * rnd.next();
   const values: number[] = [];
   for (let i = 0; i < length; i++) {
     let level = base * (1 + drift * i);
     if (step >= 0 && i >= step) level *= 1 + sign * size;
-    let v = level * (1 + cv * gaussian(rnd));
-    if (rnd() < 0.02) v *= 1.3 + 1.7 * rnd();
+    let v = level * (1 + cv * rnd.normal());
+    if (rnd.next() < 0.02) v *= 1.3 + 1.7 * rnd.next();
     values.push(v);
   }
   return { values, step, size };
 }
 
 function corpus(seed: number): { stepped: Series[]; flat: Series[] } {
-  const rnd = prng(seed);
+  const rnd = new Random(seed);
   const stepped: Series[] = [];
   for (const size of STEPS) for (let k = 0; k < SERIES_PER_STEP; k++) stepped.push(makeSeries(rnd, size, STEP_AT));
   const flat: Series[] = [];
@@ -171,7 +156,7 @@ function timeIt(fn: () => void): number {
 }
 
 function speed(): string[] {
-  const rnd = prng(7);
+  const rnd = new Random(7);
   const long = makeSeries(rnd, 0.1, 2500, 5000).values;
   const short = Array.from({ length: 5000 }, () => makeSeries(rnd, 0.2, 25, 50).values);
   detectChangePoints(long);

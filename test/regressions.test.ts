@@ -10,22 +10,12 @@ import {
   studentTwoSidedP,
   type ChangePoint,
 } from '../lib/regressions';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '../ingest/demo/random';
 
 /** levels[i] times Gaussian noise with the given coefficient of variation. */
 function noisy(levels: number[], cv: number, seed: number): number[] {
-  const rnd = prng(seed);
-  return levels.map((level) => level * (1 + cv * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd())));
+  const rnd = new Random(seed);
+  return levels.map((level) => level * (1 + cv * rnd.normal()));
 }
 
 function steps(...parts: Array<[level: number, count: number]>): number[] {
