@@ -3,8 +3,8 @@
 // content replaces the build (its runs and everything under them) atomically;
 // `force` rewrites it even when unchanged (reingest after a parser fix).
 import type { DB } from '../lib/db/open';
-import type { BuildRecord, RunRecord } from '../lib/model';
-import { metricNameOf, topStat } from './parsers/metrics';
+import { topStat, type BuildRecord, type RunRecord } from '../lib/model';
+import { metricNameOf } from './parsers/metrics';
 
 export type LoadOutcome = 'inserted' | 'replaced' | 'unchanged';
 

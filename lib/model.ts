@@ -107,6 +107,29 @@ export type TestOptions =
   | { kind: 'resource'; pods: number }
   | { kind: 'other' };
 
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** e.g. "create 105 pods in batch, 0 background pods, 0 ms interval, QPS limit 5". */
+export function describeTestOptions(opts: TestOptions): string {
+  switch (opts.kind) {
+    case 'density': {
+      const parts = [
+        `${opts.operation} ${plural(opts.pods, 'pod', 'pods')} in ${opts.mode}`,
+        `${plural(opts.backgroundPods, 'background pod', 'background pods')}`,
+        `${opts.intervalMs} ms interval`,
+      ];
+      if (opts.qps !== undefined) parts.push(`QPS limit ${opts.qps}`);
+      return parts.join(', ');
+    }
+    case 'resource':
+      return `resource usage with ${plural(opts.pods, 'pod', 'pods')}`;
+    case 'other':
+      return 'other test';
+  }
+}
+
 /** The six plots of node-perf-dash, as metric names. */
 export const METRIC_NAMES = [
   'latency',
@@ -120,6 +143,49 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 
 export function isMetricName(s: string): s is MetricName {
   return (METRIC_NAMES as readonly string[]).includes(s);
+}
+
+/**
+ * The metric catalog: each plot's title, unit and the stats it draws by
+ * default, the last of which is its "top" stat (what a long chart keeps the
+ * extremes of when it is downsampled). Parsers, queries and pages read it.
+ */
+export const METRIC_CATALOG: Readonly<Record<MetricName, { title: string; unit: string; stats: readonly string[] }>> = {
+  latency: { title: 'Pod startup latency', unit: 'ms', stats: ['Perc50', 'Perc90', 'Perc99'] },
+  throughput: { title: 'Pod creation throughput', unit: 'pods/min', stats: ['batch', 'single-worst'] },
+  kubelet_cpu: { title: 'Kubelet CPU usage', unit: 'millicores', stats: ['Perc50', 'Perc90', 'Perc95'] },
+  kubelet_memory: { title: 'Kubelet memory usage', unit: 'MB', stats: ['memory', 'rss', 'workingset'] },
+  runtime_cpu: { title: 'Runtime CPU usage', unit: 'millicores', stats: ['Perc50', 'Perc90', 'Perc95'] },
+  runtime_memory: { title: 'Runtime memory usage', unit: 'MB', stats: ['memory', 'rss', 'workingset'] },
+};
+
+/** A plot's title with its unit, e.g. "Pod startup latency (ms)". */
+export function metricTitle(metric: MetricName): string {
+  const m = METRIC_CATALOG[metric];
+  return `${m.title} (${m.unit})`;
+}
+
+/** Whether a plot draws `stat` by default. */
+export function isChartedStat(metric: MetricName, stat: string): boolean {
+  return METRIC_CATALOG[metric].stats.includes(stat);
+}
+
+/** The stat a long chart keeps the extremes of when it is downsampled: the last one it draws by default. */
+export function topStat(metric: MetricName): string {
+  const stats = METRIC_CATALOG[metric].stats;
+  return stats[stats.length - 1];
+}
+
+/**
+ * The stats to draw given those a series has: the defaults that are present,
+ * else every `PercNN` present in percentile order, else all of them sorted.
+ */
+export function statsToDraw(metric: MetricName, available: readonly string[]): string[] {
+  const defaults = METRIC_CATALOG[metric].stats.filter((s) => available.includes(s));
+  if (defaults.length) return defaults;
+  const percentiles = available.filter((s) => /^Perc\d+$/.test(s));
+  if (percentiles.length) return [...percentiles].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  return [...available].sort();
 }
 
 // ---------------------------------------------------------------- tracing

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { buildIsFresh } from '../lib/commands/serve';
+import { buildIsFresh } from '../cli/serve';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');

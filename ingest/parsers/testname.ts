@@ -34,26 +34,3 @@ export function parseTestOptions(shortName: string): TestOptions {
   }
   return { kind: 'other' };
 }
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** e.g. "create 105 pods in batch, 0 background pods, 0 ms interval, QPS limit 5". */
-export function describeTestOptions(opts: TestOptions): string {
-  switch (opts.kind) {
-    case 'density': {
-      const parts = [
-        `${opts.operation} ${plural(opts.pods, 'pod', 'pods')} in ${opts.mode}`,
-        `${plural(opts.backgroundPods, 'background pod', 'background pods')}`,
-        `${opts.intervalMs} ms interval`,
-      ];
-      if (opts.qps !== undefined) parts.push(`QPS limit ${opts.qps}`);
-      return parts.join(', ');
-    }
-    case 'resource':
-      return `resource usage with ${plural(opts.pods, 'pod', 'pods')}`;
-    case 'other':
-      return 'other test';
-  }
-}

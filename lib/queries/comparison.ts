@@ -4,8 +4,7 @@
 import { mean, median } from 'd3-array';
 import type { DB } from '../db/open';
 import type { MetricName, NodeConfig } from '../model';
-import { METRIC_NAMES } from '../model';
-import { METRIC_TITLES } from '../../ingest/parsers/metrics';
+import { METRIC_NAMES, metricTitle } from '../model';
 import { SelectionError } from './errors';
 import type { BuildRangeQuery, BuildWindow } from './builds';
 import { metricPanel } from './metrics';
@@ -90,7 +89,7 @@ export function compareSelections(
       return Object.keys(out).length ? out : null;
     });
     const first = found.find((c) => c.unit);
-    return { metric, title: METRIC_TITLES[metric], unit: first?.unit ?? '', stats, values };
+    return { metric, title: metricTitle(metric), unit: first?.unit ?? '', stats, values };
   });
   return { job: q.job, aggregate: q.aggregate, selections, charts };
 }

@@ -1,8 +1,7 @@
 // One metric of one test on one node config across a job's builds: exactly
 // the data a Builds page chart plots, and what `kpd metrics` prints.
 import type { DB } from '../db/open';
-import { METRIC_NAMES, type MetricName, type MetricSeries, type MetricPoint, type NodeConfig } from '../model';
-import { METRIC_TITLES, statsToDraw } from '../../ingest/parsers/metrics';
+import { METRIC_NAMES, metricTitle, statsToDraw, type MetricName, type MetricSeries, type MetricPoint, type NodeConfig } from '../model';
 import { buildWindow, type BuildRangeQuery, type BuildWindow } from './builds';
 import { resolveSelection, type Selection } from './selection';
 
@@ -132,7 +131,7 @@ export function metricPanel(db: DB, q: Selection & BuildRangeQuery & { maxPoints
       stats: Object.fromEntries(stats.filter((s) => s in p.stats).map((s) => [s, p.stats[s]])),
     }));
     const downsampledFrom = downsampled && points.length ? window.builds : null;
-    return { metric, title: METRIC_TITLES[metric], unit: m?.unit ?? '', stats, points, downsampledFrom };
+    return { metric, title: metricTitle(metric), unit: m?.unit ?? '', stats, points, downsampledFrom };
   });
   const description =
     db

@@ -2,8 +2,7 @@
 // whether it has gone stale (no build for much longer than it usually takes
 // between builds), its SLO verdict and the regressions of its recent builds.
 import type { DB } from '../db/open';
-import type { JobSummary, Micros } from '../model';
-import { METRIC_STATS } from '../../ingest/parsers/metrics';
+import { isChartedStat, type JobSummary, type Micros } from '../model';
 import type { SloRule } from '../slo';
 import { listJobs } from './builds';
 import { recentRegressions, type ChangeRecord } from './regressions';
@@ -33,7 +32,7 @@ export interface JobOverview extends JobSummary {
 
 /** Regressions of the stats the charts draw first, then the largest moves. */
 function byImportance(a: ChangeRecord, b: ChangeRecord): number {
-  const drawn = (c: ChangeRecord) => (METRIC_STATS[c.metric].includes(c.stat) ? 0 : 1);
+  const drawn = (c: ChangeRecord) => (isChartedStat(c.metric, c.stat) ? 0 : 1);
   return drawn(a) - drawn(b) || Math.abs(b.change ?? Infinity) - Math.abs(a.change ?? Infinity) || b.build - a.build;
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probesCommand } from '../../lib/commands/probes';
+import { probesCommand } from '../../cli/probes';
 import { FIXTURES } from './helpers';
 
 async function run(file: string, opts: { pod?: string; year?: number; json: boolean }) {

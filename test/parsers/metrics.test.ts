@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMES } from '../../lib/model';
-import { METRIC_STATS, METRIC_TITLES, metricNameOf, statsToDraw } from '../../ingest/parsers/metrics';
+import { METRIC_CATALOG, METRIC_NAMES, metricTitle, statsToDraw } from '../../lib/model';
+import { metricNameOf } from '../../ingest/parsers/metrics';
 import { parsePerfDataText } from '../../ingest/parsers/perfdata';
 import { fixture } from './fixture';
 
@@ -34,12 +34,12 @@ describe('metricNameOf', () => {
 
 describe('plot defaults', () => {
   it('has stats and a title with units for each of the six plots', () => {
-    expect(Object.keys(METRIC_STATS).sort()).toEqual([...METRIC_NAMES].sort());
-    expect(METRIC_STATS.latency).toEqual(['Perc50', 'Perc90', 'Perc99']);
-    expect(METRIC_STATS.throughput).toEqual(['batch', 'single-worst']);
-    expect(METRIC_STATS.kubelet_memory).toEqual(['memory', 'rss', 'workingset']);
-    expect(METRIC_TITLES.runtime_cpu).toBe('Runtime CPU usage (millicores)');
-    expect(METRIC_TITLES.latency).toBe('Pod startup latency (ms)');
+    expect(Object.keys(METRIC_CATALOG).sort()).toEqual([...METRIC_NAMES].sort());
+    expect(METRIC_CATALOG.latency.stats).toEqual(['Perc50', 'Perc90', 'Perc99']);
+    expect(METRIC_CATALOG.throughput.stats).toEqual(['batch', 'single-worst']);
+    expect(METRIC_CATALOG.kubelet_memory.stats).toEqual(['memory', 'rss', 'workingset']);
+    expect(metricTitle('runtime_cpu')).toBe('Runtime CPU usage (millicores)');
+    expect(metricTitle('latency')).toBe('Pod startup latency (ms)');
   });
 
   it('draws the defaults a series has, else its percentiles in order', () => {

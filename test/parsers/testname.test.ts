@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeTestOptions, parseTestOptions } from '../../ingest/parsers/testname';
+import { describeTestOptions } from '../../lib/model';
+import { parseTestOptions } from '../../ingest/parsers/testname';
 
 describe('parseTestOptions', () => {
   it('splits density test names into operation, mode, pods, background pods and interval', () => {

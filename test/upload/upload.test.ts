@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO, DEMO_TESTS, writeDemoJob } from '../../ingest/demo/generate';
-import { packBuildDir } from '../../lib/upload/client';
+import { packBuildDir } from '../../cli/upload-client';
 import { startServer, type RunningServer } from '../server-harness';
 import { tempDir } from '../helpers';
 

@@ -2,13 +2,13 @@
 // charts over a build window (default: the last 50 builds), with SLO
 // thresholds and detected regressions drawn on them; a point opens that
 // build's time series.
-import { describeTestOptions } from '@/ingest/parsers/testname';
 import { metricPanel, type MetricPanel } from '@/lib/queries/metrics';
 import { pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
 import { changePointsFor } from '@/lib/queries/regressions';
 import { loadSloRules, thresholdsFor } from '@/lib/queries/slo';
 import type { SloRule } from '@/lib/slo';
+import { describeTestOptions } from '@/lib/model';
 import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
 import MetricChart, { type Marker, type Threshold } from '@/app/components/MetricChart';

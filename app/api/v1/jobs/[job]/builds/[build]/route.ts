@@ -1,11 +1,11 @@
 // POST /api/v1/jobs/[job]/builds/[build][?replace=true] — a CI upload: the
 // body is a .tar.gz of one build directory, ingested like `kpd ingest`; the
 // answer is the ingest report. Needs `Authorization: Bearer <token>`.
-import { checkUploadAuth, uploadTokens } from '@/lib/upload/auth';
-import { acceptUpload } from '@/lib/upload/accept';
-import { LimitConfigError, uploadLimits } from '@/lib/upload/limits';
-import { receiveBody, UploadTooLargeError } from '@/lib/upload/receive';
-import { checkBuildNumber, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/lib/upload/store';
+import { checkUploadAuth, uploadTokens } from '@/ingest/upload/auth';
+import { acceptUpload } from '@/ingest/upload/accept';
+import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
+import { receiveBody, UploadTooLargeError } from '@/ingest/upload/receive';
+import { checkBuildNumber, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/ingest/upload/store';
 import { json } from '@/lib/server/api';
 import { serverDb } from '@/lib/server/db';
 

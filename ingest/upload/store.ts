@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbPath } from '../db/open';
+import { dbPath } from '../../lib/db/open';
 
 /** Prow job names: letters, digits, `.`, `_`, `-`; never `.`/`..` or a path. */
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;

@@ -1,12 +1,12 @@
 // `kpd regressions --job J`: the change points found in the job's series,
 // newest first, each with its build, levels, relative change and whether it
 // is a regression. Reads the database, or with --server the dashboard's API.
-import type { DB } from '../db/open';
-import { regressionsDocument, type ChangeRecord } from '../queries/regressions';
-import type { ChangePointOptions } from '../regressions';
-import { ClientError, getJson } from '../upload/client';
+import type { DB } from '../lib/db/open';
+import { regressionsDocument, type ChangeRecord } from '../lib/queries/regressions';
+import type { ChangePointOptions } from '../lib/regressions';
+import { ClientError, getJson } from './upload-client';
 import { fmt, printJson, table, type Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 export interface RegressionsOptions extends CommonOptions {
   job: string;

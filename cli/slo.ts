@@ -2,12 +2,12 @@
 // build; exits 1 when one is violated, so a CI job can gate on it. Reads the
 // database, or with --server the same document from the dashboard's API.
 import fs from 'node:fs';
-import type { DB } from '../db/open';
-import { loadSloRules, sloStatus, type SloStatus } from '../queries/slo';
-import { SloConfigError, type SloRule } from '../slo';
-import { ClientError, getJson } from '../upload/client';
+import type { DB } from '../lib/db/open';
+import { loadSloRules, sloStatus, type SloStatus } from '../lib/queries/slo';
+import { SloConfigError, type SloRule } from '../lib/slo';
+import { ClientError, getJson } from './upload-client';
 import { fmt, printJson, table, type Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 export interface SloCheckOptions extends CommonOptions {
   job: string;

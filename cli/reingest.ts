@@ -2,12 +2,12 @@
 // read (kept upload archives, build directories) and re-writes them even
 // when the bytes are unchanged: what to run after a parser fix.
 import fs from 'node:fs';
-import type { DB } from '../db/open';
-import { ingestBuilds } from '../../ingest/ingest';
-import type { BuildLocation } from '../../ingest/sources/local';
-import { buildSources } from '../queries/sources';
+import type { DB } from '../lib/db/open';
+import { ingestBuilds } from '../ingest/ingest';
+import type { BuildLocation } from '../ingest/sources/local';
+import { buildSources } from '../lib/queries/sources';
 import { printJson, table, type Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 const ARCHIVE = /\.(tar\.gz|tgz)$/;
 

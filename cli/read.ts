@@ -1,12 +1,12 @@
 // Read-only commands: `kpd builds` and `kpd metrics`. They print what the
 // query functions return, the same data the API and the pages show.
-import type { DB } from '../db/open';
-import type { MetricName } from '../model';
-import { listBuilds } from '../queries/builds';
-import { metricSeries } from '../queries/metrics';
-import { toIsoOrNull } from '../time';
+import type { DB } from '../lib/db/open';
+import type { MetricName } from '../lib/model';
+import { listBuilds } from '../lib/queries/builds';
+import { metricSeries } from '../lib/queries/metrics';
+import { toIsoOrNull } from '../lib/time';
 import { fmt, printJson, table, type Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 export function buildsCommand(db: DB, o: CommonOptions & { job: string }, out: Out): number {
   const builds = listBuilds(db, o.job);

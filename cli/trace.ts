@@ -1,7 +1,7 @@
 // `kpd trace`: latency between two probes in one build of one test, per pod
 // where the probes carry pod identity, by sort order where they do not.
-import type { DB } from '../db/open';
-import { traceRun } from '../queries/tracing';
+import type { DB } from '../lib/db/open';
+import { traceRun } from '../lib/queries/tracing';
 import { fmt, printJson, table, type Out } from './output';
 
 export interface TraceOptions {

@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { IngestedBuild } from '../../ingest/ingest';
-import { ClientError, isArchive, packBuildDir, reason, sendArchive } from '../upload/client';
+import type { IngestedBuild } from '../ingest/ingest';
+import { ClientError, isArchive, packBuildDir, reason, sendArchive } from './upload-client';
 import { printJson, type Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 export interface UploadOptions extends CommonOptions {
   server: string;

@@ -2,7 +2,7 @@
 // ($KPD_UPLOAD_MAX_BYTES), what it may unpack to
 // ($KPD_UPLOAD_MAX_UNPACKED_BYTES) and how many entries it may hold
 // ($KPD_UPLOAD_MAX_ENTRIES).
-import type { ArchiveLimits } from '../../ingest/sources/tarball';
+import type { ArchiveLimits } from '../sources/tarball';
 
 export interface UploadLimits extends ArchiveLimits {
   /** Bytes of the compressed archive as sent. */

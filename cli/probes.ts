@@ -3,9 +3,9 @@
 // and its offset from the pod's first probe). The integrator wires this into
 // bin/kpd; it writes to the given sinks and returns the exit code.
 import fs from 'node:fs';
-import { readKubeletLog } from '../../ingest/parsers/kubelet/reader';
-import type { ProbeEvent } from '../model';
-import { toIso } from '../time';
+import { readKubeletLog } from '../ingest/parsers/kubelet/reader';
+import type { ProbeEvent } from '../lib/model';
+import { toIso } from '../lib/time';
 import { table } from './output';
 
 export interface ProbesCommandOptions {

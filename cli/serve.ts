@@ -4,10 +4,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbPath, openDb } from '../db/open';
-import { ingestBuilds } from '../../ingest/ingest';
-import { discoverBuilds } from '../../ingest/sources/local';
-import type { CommonOptions } from './program';
+import { dbPath, openDb } from '../lib/db/open';
+import { ingestBuilds } from '../ingest/ingest';
+import { discoverBuilds } from '../ingest/sources/local';
+import type { CommonOptions } from './options';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLES = path.join(ROOT, 'data/samples');

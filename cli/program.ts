@@ -2,10 +2,10 @@
 // --db and --json, prints one JSON document with --json, and exits non-zero
 // with the reason on stderr when something is wrong.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb, dbPath, type DB } from '../db/open';
-import { SelectionError } from '../queries/errors';
-import { SourceError } from '../../ingest/sources/local';
-import { ArchiveError } from '../../ingest/sources/tarball';
+import { openDb, dbPath, type DB } from '../lib/db/open';
+import { SelectionError } from '../lib/queries/errors';
+import { SourceError } from '../ingest/sources/local';
+import { ArchiveError } from '../ingest/sources/tarball';
 import { buildsCommand, metricsCommand } from './read';
 import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
@@ -16,16 +16,10 @@ import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
 import { regressionsCommand, type RegressionsOptions } from './regressions';
-import { ClientError } from '../upload/client';
-import { METRIC_NAMES } from '../model';
+import { ClientError } from './upload-client';
+import { METRIC_NAMES } from '../lib/model';
+import { UsageError, type CommonOptions } from './options';
 
-export interface CommonOptions {
-  db?: string;
-  json?: boolean;
-}
-
-/** Errors that are the user's to fix: printed as a message, no stack. */
-export class UsageError extends Error {}
 
 const out = (s: string) => process.stdout.write(s + '\n');
 

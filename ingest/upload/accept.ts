@@ -4,13 +4,13 @@
 // 200 a replaced or unchanged one, 409 different content without replace,
 // 400 an archive that is not a safe build archive, 413 one over the limits.
 import fs from 'node:fs';
-import type { DB } from '../db/open';
-import type { IngestReport } from '../model';
-import { ingestBuild, type IngestedBuild } from '../../ingest/ingest';
-import { BuildConflictError } from '../../ingest/load';
-import { ArchiveError } from '../../ingest/sources/tarball';
-import { buildReport } from '../queries/builds';
-import { refreshChangePoints } from '../queries/regressions';
+import type { DB } from '../../lib/db/open';
+import type { IngestReport } from '../../lib/model';
+import { ingestBuild, type IngestedBuild } from '../ingest';
+import { BuildConflictError } from '../load';
+import { ArchiveError } from '../sources/tarball';
+import { buildReport } from '../../lib/queries/builds';
+import { refreshChangePoints } from '../../lib/queries/regressions';
 import type { UploadLimits } from './limits';
 import { writerQueue } from './queue';
 import { archivePath, keepArchive } from './store';

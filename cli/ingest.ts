@@ -1,11 +1,11 @@
 // `kpd ingest PATH`: a job directory, one build directory or a build archive.
 // Progress on a TTY, a summary at the end.
 import cliProgress from 'cli-progress';
-import type { DB } from '../db/open';
-import { ingestBuilds, type IngestedBuild } from '../../ingest/ingest';
-import { discoverBuilds } from '../../ingest/sources/local';
+import type { DB } from '../lib/db/open';
+import { ingestBuilds, type IngestedBuild } from '../ingest/ingest';
+import { discoverBuilds } from '../ingest/sources/local';
 import { printJson, table, type Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 export async function ingestCommand(
   db: DB,

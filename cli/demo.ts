@@ -2,11 +2,11 @@
 // ingests them with the same pipeline as `kpd ingest`.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DB } from '../db/open';
-import { DEFAULT_DEMO, writeDemoJob } from '../../ingest/demo/generate';
+import type { DB } from '../lib/db/open';
+import { DEFAULT_DEMO, writeDemoJob } from '../ingest/demo/generate';
 import { ingestCommand } from './ingest';
 import type { Out } from './output';
-import type { CommonOptions } from './program';
+import type { CommonOptions } from './options';
 
 export async function demoCommand(
   db: DB,

@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
-import { listBuildFiles } from '../../ingest/build';
-import { isBuildDir } from '../../ingest/sources/local';
+import { listBuildFiles } from '../ingest/build';
+import { isBuildDir } from '../ingest/sources/local';
 
 export class ClientError extends Error {}
 
