@@ -67,7 +67,7 @@ export default function Overview() {
                       <Link
                         key={b.number}
                         href={seriesPath(j.job, b.number)}
-                        title={`build ${b.number}: ${b.result ?? 'no result'}`}
+                        title={`build ${b.number}: ${b.result ?? 'no result'}${b.version ? ` · ${b.version}` : ''}`}
                         className={b.result === 'SUCCESS' ? 'good' : b.result ? 'bad' : undefined}
                       />
                     ))}
@@ -124,6 +124,20 @@ function RegressionsCell({ j }: { j: JobOverview }) {
       <Link href={href(jobPath(j.job, 'builds'), { test: first.test, image: first.image, machine: first.machine })} style={{ fontSize: '0.82rem' }}>
         {first.metric} {first.stat} {pct(first.change)} at {first.build}
       </Link>
+      {first.previousBuild ? (
+        <span className="muted" style={{ display: 'block', fontSize: '0.76rem' }} data-blame>
+          since {first.previousBuild}
+          {first.previousVersion && first.version && first.previousVersion !== first.version ? ` (${first.previousVersion} → ${first.version})` : ''}
+          {first.compareUrl ? (
+            <>
+              {' '}
+              <a href={first.compareUrl} target="_blank" rel="noreferrer">
+                commits ↗
+              </a>
+            </>
+          ) : null}
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -4,6 +4,7 @@
 import type { BuildRangeQuery } from '@/lib/queries/builds';
 import { AGGREGATES, isAggregate, type Aggregate } from '@/lib/queries/comparison';
 import { BadRequest } from '@/lib/server/api';
+import { BuildIdError, parseBuildId, type BuildId } from '@/lib/build-id';
 
 /** Next.js page searchParams, or a URLSearchParams turned into the same shape. */
 export type Params = Record<string, string | string[] | undefined>;
@@ -30,11 +31,30 @@ export function all(p: Params, name: string): string[] {
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((s) => s !== '');
 }
 
-export function intOf(p: Params, name: string): number | undefined {
+/** A count such as `last`: a whole number; beyond MAX_COUNT it means "all of them". */
+export function countOf(p: Params, name: string): number | undefined {
   const v = one(p, name);
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new BadRequest(`${name} must be a whole number, got "${v}"`);
-  return Number(v);
+  if (!/^\d+$/.test(v)) throw new BadRequest(`${name} must be a whole number, got ${JSON.stringify(v.slice(0, 40))}`);
+  return v.length > 9 ? MAX_COUNT : Math.min(Number(v), MAX_COUNT);
+}
+
+/** Counts are capped here: more builds than any job has, and well inside SQLite's integers. */
+export const MAX_COUNT = 1_000_000_000;
+
+/** A build ID parameter: its exact digits (Prow IDs have 19, beyond a JavaScript number). */
+export function buildOf(p: Params, name = 'build'): BuildId | undefined {
+  const v = one(p, name);
+  return v === undefined ? undefined : checkedBuild(v, name);
+}
+
+export function checkedBuild(v: string, name: string): BuildId {
+  try {
+    return parseBuildId(v, name);
+  } catch (e) {
+    if (e instanceof BuildIdError) throw new BadRequest(e.message);
+    throw e;
+  }
 }
 
 /**
@@ -43,18 +63,26 @@ export function intOf(p: Params, name: string): number | undefined {
  */
 export function rangeOf(p: Params): BuildRangeQuery & { lastParam: string } {
   const lastParam = one(p, 'last') ?? String(DEFAULT_LAST);
-  if (lastParam !== 'all' && !/^\d+$/.test(lastParam)) throw new BadRequest(`last must be a number of builds or "all", got "${lastParam}"`);
+  if (lastParam !== 'all' && !/^\d+$/.test(lastParam)) {
+    throw new BadRequest(`last must be a number of builds or "all", got ${JSON.stringify(lastParam.slice(0, 40))}`);
+  }
   const range: BuildRangeQuery & { lastParam: string } = { lastParam };
-  if (lastParam !== 'all' && Number(lastParam) > 0) range.last = Number(lastParam);
+  const last = lastParam === 'all' ? undefined : countOf({ last: lastParam }, 'last');
+  if (last) range.last = last;
   const builds = one(p, 'builds');
   if (builds !== undefined) {
     const m = /^(\d*)-(\d*)$/.exec(builds) ?? /^(\d+)()$/.exec(builds);
-    if (!m) throw new BadRequest(`builds must be a range like 1800-1850, got "${builds}"`);
-    if (m[1]) range.from = Number(m[1]);
-    if (m[2]) range.to = Number(m[2]);
+    if (!m) throw new BadRequest(`builds must be a range of build IDs like 1800-1850, got ${JSON.stringify(builds.slice(0, 60))}`);
+    if (m[1]) range.from = checkedBuild(m[1], 'the first build of builds=');
+    if (m[2]) range.to = checkedBuild(m[2], 'the last build of builds=');
     else if (!builds.includes('-')) range.to = range.from;
   }
   return range;
+}
+
+/** The x axis of charts across builds: `x=time` for the builds' start times, else one step per build. */
+export function xModeOf(p: Params): 'builds' | 'time' {
+  return one(p, 'x') === 'time' ? 'time' : 'builds';
 }
 
 export function selectionOf(p: Params): { test?: string; image?: string; machine?: string } {
@@ -95,6 +123,6 @@ export function jobPath(job: string, page: 'builds' | 'compare' | 'tracing'): st
   return `/jobs/${encodeURIComponent(job)}/${page}`;
 }
 
-export function seriesPath(job: string, build: number): string {
+export function seriesPath(job: string, build: BuildId): string {
   return `/jobs/${encodeURIComponent(job)}/builds/${build}/series`;
 }

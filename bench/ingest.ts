@@ -114,7 +114,7 @@ function benchQuery(tmp: string): string[] {
     for (let n = 1; n <= QUERY_BUILDS; n++) {
       const build: BuildRecord = {
         job: 'bench-job',
-        number: n,
+        number: String(n),
         started: 1_700_000_000_000_000 + n * 3_600_000_000,
         result: 'SUCCESS',
         source: 'bench',
@@ -144,7 +144,7 @@ function benchQuery(tmp: string): string[] {
   const last50: number[] = [];
   for (let i = 0; i < 300; i++) {
     const a = performance.now();
-    metricSeries(db, { job: 'bench-job', test: tests[0], image: DEMO_NODES[0].image, machine: DEMO_NODES[0].machine, metric: 'latency', from: QUERY_BUILDS - 49 });
+    metricSeries(db, { job: 'bench-job', test: tests[0], image: DEMO_NODES[0].image, machine: DEMO_NODES[0].machine, metric: 'latency', from: String(QUERY_BUILDS - 49) });
     last50.push(performance.now() - a);
   }
   last50.sort((a, b) => a - b);

@@ -15,7 +15,10 @@ export async function demoCommand(
 ): Promise<number> {
   const jobDir = path.join(o.out, DEFAULT_DEMO.job);
   fs.rmSync(jobDir, { recursive: true, force: true });
-  writeDemoJob(o.out, { ...DEFAULT_DEMO, builds: o.builds, seed: o.seed, regressionAt: Math.floor(o.builds * 0.65) });
+  // Dated up to now, so a fresh demo is not stale; its own job, so it never mixes with real or sample builds.
+  const hours = DEFAULT_DEMO.everyHours * 3600e6;
+  const start = Math.floor((Date.now() * 1000 - o.builds * hours) / hours) * hours;
+  writeDemoJob(o.out, { ...DEFAULT_DEMO, builds: o.builds, seed: o.seed, start, regressionAt: Math.floor(o.builds * 0.65) });
   if (!o.json) out(`kpd: wrote ${o.builds} demo builds to ${jobDir}`);
   return ingestCommand(db, jobDir, { json: o.json }, out);
 }

@@ -1,6 +1,7 @@
 // The kpd command line's commands and options (the contract of DESIGN.md): every command takes
 // --db and --json, prints one JSON document with --json, and exits non-zero
 // with the reason on stderr when something is wrong.
+import type { BuildId } from '../lib/build-id';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openDb, dbPath, type DB } from '../lib/db/open';
 import { SelectionError } from '../lib/queries/errors';
@@ -19,6 +20,7 @@ import { regressionsCommand, type RegressionsOptions } from './regressions';
 import { ClientError } from './upload-client';
 import { METRIC_NAMES } from '../lib/model';
 import { UsageError, type CommonOptions } from './options';
+import { BuildIdError, parseBuildId } from '../lib/build-id';
 
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -55,6 +57,18 @@ async function run(action: () => Promise<number | void> | number | void): Promis
       process.exitCode = 1;
     } else throw e;
   }
+}
+
+/** A build ID option: its exact digits, checked (Prow IDs are 19 digits, beyond a JavaScript number). */
+function buildIdArg(name: string) {
+  return (v: string) => {
+    try {
+      return parseBuildId(v, name);
+    } catch (e) {
+      if (e instanceof BuildIdError) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  };
 }
 
 function fraction(name: string) {
@@ -102,15 +116,15 @@ export function program(): Command {
     .option('--image <image>')
     .option('--machine <machine>')
     .addOption(new Option('--metric <metric>').choices([...METRIC_NAMES]).makeOptionMandatory())
-    .option('--from <build>', 'first build', int('--from'))
-    .option('--to <build>', 'last build', int('--to'))
+    .option('--from <build>', 'first build ID of the range', buildIdArg('--from'))
+    .option('--to <build>', 'last build ID of the range', buildIdArg('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
     .action((o) => run(() => withDb(o, (db) => metricsCommand(db, o, out))));
 
   common(p.command('trace'))
     .description('latency between two probes in one build of one test, per pod (percentiles in ms)')
     .requiredOption('--job <name>')
-    .requiredOption('--build <n>', 'build number', int('--build'))
+    .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
     .requiredOption('--test <name>')
     .option('--image <image>')
     .option('--machine <machine>')
@@ -147,7 +161,7 @@ export function program(): Command {
     .argument('<path>')
     .requiredOption('--server <url>', 'dashboard URL, e.g. https://perf.example.com')
     .requiredOption('--job <name>')
-    .requiredOption('--build <n>', 'build number', int('--build'))
+    .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
     .option('--token <token>', 'upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
     .option('--replace', 'replace the build when the server has different content for it')
     .action((path: string, o: UploadOptions) => run(() => uploadCommand(path, o, out)));
@@ -155,8 +169,8 @@ export function program(): Command {
   common(p.command('reingest'))
     .description('re-parse builds from their kept upload archives or build directories (after a parser fix)')
     .requiredOption('--job <name>')
-    .option('--build <n>', 'only this build', int('--build'))
-    .action((o: CommonOptions & { job: string; build?: number }) =>
+    .option('--build <id>', 'only this build (its ID)', buildIdArg('--build'))
+    .action((o: CommonOptions & { job: string; build?: BuildId }) =>
       run(() => withDbAsync(o, (db) => reingestCommand(db, o, out))),
     );
 
@@ -164,7 +178,7 @@ export function program(): Command {
   common(slo.command('check'))
     .description("each SLO's value and verdict on a build (the newest by default); exits 1 when one is violated")
     .requiredOption('--job <name>')
-    .option('--build <n>', 'build number', int('--build'))
+    .option('--build <id>', 'build ID (default: the newest build)', buildIdArg('--build'))
     .option('--slo <file>', 'SLO config (default $KPD_SLO, else data/slo.json, else the built-in defaults)')
     .option('--server <url>', "ask the dashboard's API instead of the database")
     .action((o: SloCheckOptions) => run(() => dbOrServer(o, (db) => sloCheckCommand(db, o, out))));

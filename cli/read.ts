@@ -1,5 +1,6 @@
 // Read-only commands: `kpd builds` and `kpd metrics`. They print what the
 // query functions return, the same data the API and the pages show.
+import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import type { MetricName } from '../lib/model';
 import { listBuilds } from '../lib/queries/builds';
@@ -23,9 +24,9 @@ export function buildsCommand(db: DB, o: CommonOptions & { job: string }, out: O
   }
   out(
     table([
-      ['build', 'started (UTC)', 'result', 'runs', 'warnings'],
-      ...builds.map((b) => [b.number, toIsoOrNull(b.started)?.slice(0, 19).replace('T', ' '), b.result, b.runs, b.warnings]),
-    ]),
+      ['build', 'started (UTC)', 'result', 'version', 'runs', 'warnings'],
+      ...builds.map((b) => [b.number, toIsoOrNull(b.started)?.slice(0, 19).replace('T', ' '), b.result, b.version, b.runs, b.warnings]),
+    ], new Set([4, 5])),
   );
   return 0;
 }
@@ -36,8 +37,8 @@ export interface MetricsOptions extends CommonOptions {
   image?: string;
   machine?: string;
   metric: MetricName;
-  from?: number;
-  to?: number;
+  from?: BuildId;
+  to?: BuildId;
   last?: number;
 }
 

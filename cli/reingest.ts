@@ -1,6 +1,7 @@
 // `kpd reingest --job J [--build N]`: re-parses builds from where they were
 // read (kept upload archives, build directories) and re-writes them even
 // when the bytes are unchanged: what to run after a parser fix.
+import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import type { DB } from '../lib/db/open';
 import { ingestBuilds } from '../ingest/ingest';
@@ -13,7 +14,7 @@ const ARCHIVE = /\.(tar\.gz|tgz)$/;
 
 export async function reingestCommand(
   db: DB,
-  o: CommonOptions & { job: string; build?: number },
+  o: CommonOptions & { job: string; build?: BuildId },
   out: Out,
 ): Promise<number> {
   const sources = buildSources(db, o.job, o.build);

@@ -9,10 +9,10 @@ import { ingestBuilds } from '../ingest/ingest';
 import { discoverBuilds } from '../ingest/sources/local';
 import type { CommonOptions } from './options';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 const SAMPLES = path.join(ROOT, 'data/samples');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');
-const SOURCES = ['app', 'lib', 'next.config.ts', 'package.json', 'tsconfig.json'];
+const SOURCES = ['app', 'lib', 'ingest', 'next.config.ts', 'package.json', 'tsconfig.json'];
 
 /** Ingests every job directory under data/samples when the database has no builds. */
 export async function seedIfEmpty(file: string, log: (s: string) => void): Promise<void> {

@@ -1,6 +1,7 @@
 // `kpd slo check --job J [--build N]`: each SLO's value and verdict on a
 // build; exits 1 when one is violated, so a CI job can gate on it. Reads the
 // database, or with --server the same document from the dashboard's API.
+import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import type { DB } from '../lib/db/open';
 import { loadSloRules, sloStatus, type SloStatus } from '../lib/queries/slo';
@@ -11,7 +12,7 @@ import type { CommonOptions } from './options';
 
 export interface SloCheckOptions extends CommonOptions {
   job: string;
-  build?: number;
+  build?: BuildId;
   slo?: string;
   server?: string;
 }

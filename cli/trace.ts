@@ -1,12 +1,13 @@
 // `kpd trace`: latency between two probes in one build of one test, per pod
 // where the probes carry pod identity, by sort order where they do not.
+import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { traceRun } from '../lib/queries/tracing';
 import { fmt, printJson, table, type Out } from './output';
 
 export interface TraceOptions {
   job: string;
-  build: number;
+  build: BuildId;
   test: string;
   image?: string;
   machine?: string;

@@ -2,6 +2,7 @@
 // ask a server instead of a database (`--server URL`): packs a build
 // directory into a .tar.gz holding only the files a build is read from, sends
 // it with a bearer token, and fetches JSON documents.
+import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,7 +38,7 @@ export async function packBuildDir(dir: string, dest: string): Promise<number> {
 export interface SendOptions {
   server: string;
   job: string;
-  build: number;
+  build: BuildId;
   token: string;
   replace?: boolean;
 }

@@ -1,6 +1,7 @@
 // `kpd upload PATH --server URL --job J --build N`: packs a build directory
 // (or takes a ready .tar.gz) and sends it to the dashboard's upload endpoint;
 // the last step of a CI job. Prints the server's ingest report.
+import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import type { CommonOptions } from './options';
 export interface UploadOptions extends CommonOptions {
   server: string;
   job: string;
-  build: number;
+  build: BuildId;
   token?: string;
   replace?: boolean;
 }

@@ -25,18 +25,20 @@ import { readKubeletLog } from './parsers/kubelet/reader';
 import { looksBinary, readLines } from './parsers/lines';
 import { nodeConfigFrom } from './parsers/nodeconfig';
 import { parsePerfDataText } from './parsers/perfdata';
-import { parseFinished, parseStarted } from './parsers/prow';
+import { buildVersion, parseFinished, parseProwJob, parseStarted, type ProwResult, type VersionFacts } from './parsers/prow';
 import { parseTestOptions } from './parsers/testname';
 import { parseTimeSeriesText } from './parsers/timeseries';
 import { fromUnixSeconds } from '../lib/time';
+import type { BuildId } from '../lib/build-id';
 
 /** The kinds of files a build directory may hold; everything else is ignored. */
-type FileKind = 'build-log' | 'started' | 'finished' | 'perfdata' | 'timeseries' | 'junit' | 'kubelet-log';
+type FileKind = 'build-log' | 'started' | 'finished' | 'prowjob' | 'perfdata' | 'timeseries' | 'junit' | 'kubelet-log';
 
 const FILE_KINDS: { kind: FileKind; match: RegExp }[] = [
   { kind: 'build-log', match: /^build-log\.txt$/ },
   { kind: 'started', match: /^started\.json$/ },
   { kind: 'finished', match: /^finished\.json$/ },
+  { kind: 'prowjob', match: /^prowjob\.json$/ },
   { kind: 'perfdata', match: /^artifacts\/performance-[^/]*\.json$/ },
   { kind: 'timeseries', match: /^artifacts\/time_series-[^/]*\.json$/ },
   { kind: 'junit', match: /^artifacts\/junit[^/]*\.xml$/ },
@@ -108,9 +110,16 @@ interface Run extends RunRecord {
 
 export interface ReadBuildOptions {
   job: string;
-  number: number;
+  number: BuildId;
   source: string;
 }
+
+/** The Prow files in the order their facts take precedence (FORMATS.md section 4). */
+const PROW_PARSERS: { kind: FileKind; parse: (text: string, file: string) => ProwResult }[] = [
+  { kind: 'started', parse: parseStarted },
+  { kind: 'finished', parse: parseFinished },
+  { kind: 'prowjob', parse: parseProwJob },
+];
 
 export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<BuildRecord> {
   const files = listBuildFiles(dir);
@@ -131,17 +140,22 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     reports.push({ file: f.rel, kind: f.kind, bytes: f.bytes, blocks, items, skipped });
 
   // Prow files first: the build's time resolves the yearless log lines.
-  for (const f of files.filter((f) => f.kind === 'started' || f.kind === 'finished')) {
-    const text = readText(f, warnings);
-    if (text === undefined) {
-      report(f, 0, 0, 1);
-      continue;
+  const versionFacts: VersionFacts[] = [];
+  for (const { kind, parse } of PROW_PARSERS) {
+    for (const f of files.filter((f) => f.kind === kind)) {
+      const text = readText(f, warnings);
+      if (text === undefined) {
+        report(f, 0, 0, 1);
+        continue;
+      }
+      const parsed = parse(text, f.rel);
+      Object.assign(prow, parsed.info);
+      versionFacts.push(parsed.facts);
+      warnings.push(...parsed.warnings);
+      report(f, 1, Object.keys(parsed.info).length);
     }
-    const parsed = f.kind === 'started' ? parseStarted(text, f.rel) : parseFinished(text, f.rel);
-    Object.assign(prow, parsed.info);
-    warnings.push(...parsed.warnings);
-    report(f, 1, Object.keys(parsed.info).length);
   }
+  const version = buildVersion(versionFacts, warnings);
 
   for (const f of files) {
     if (f.kind === 'perfdata' || f.kind === 'timeseries') {
@@ -233,6 +247,8 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     started: prow.started,
     finished: prow.finished,
     result: prow.result ?? (prow.passed === undefined ? undefined : prow.passed ? 'SUCCESS' : 'FAILURE'),
+    ...version,
+    ...(prow.prowUrl === undefined ? {} : { prowUrl: prow.prowUrl }),
     source: opts.source,
     contentHash: await hash,
     runs: out,

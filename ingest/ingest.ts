@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { refreshChangePoints } from '../lib/queries/regressions';
 import { readBuild } from './build';
@@ -14,7 +15,7 @@ import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
 
 export interface IngestedBuild {
   job: string;
-  number: number;
+  number: BuildId;
   outcome: LoadOutcome;
   runs: number;
   rows: number;

@@ -3,6 +3,7 @@
 // content replaces the build (its runs and everything under them) atomically;
 // `force` rewrites it even when unchanged (reingest after a parser fix).
 import type { DB } from '../lib/db/open';
+import { buildOrderKey, type BuildId } from '../lib/build-id';
 import { topStat, type BuildRecord, type RunRecord } from '../lib/model';
 import { metricNameOf } from './parsers/metrics';
 
@@ -24,7 +25,7 @@ export interface LoadOptions {
 export class BuildConflictError extends Error {
   constructor(
     readonly job: string,
-    readonly number: number,
+    readonly number: BuildId,
   ) {
     super(`build ${job}#${number} exists with different content; replace it explicitly`);
   }
@@ -54,13 +55,14 @@ class Statements {
   constructor(db: DB) {
     this.job = db.prepare('INSERT INTO jobs (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
     this.jobId = db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE name = ?');
-    this.existing = db.prepare<[number, number], { id: number; content_hash: string }>(
+    this.existing = db.prepare<[number, BuildId], { id: number; content_hash: string }>(
       'SELECT id, content_hash FROM builds WHERE job_id = ? AND number = ?',
     );
     this.deleteBuild = db.prepare('DELETE FROM builds WHERE id = ?');
     this.insertBuild = db.prepare(
-      `INSERT INTO builds (job_id, number, started_us, finished_us, result, source, content_hash, ingested_us, warnings, report)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO builds (job_id, number, sort_key, started_us, finished_us, result, version, commit_sha, repo, pull, prow_url,
+                           source, content_hash, ingested_us, warnings, report)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.nodeConfig = db.prepare(
       'INSERT INTO node_configs (image, machine) VALUES (?, ?) ON CONFLICT (image, machine) DO NOTHING',
@@ -82,13 +84,13 @@ class Statements {
     );
     this.insertRun = db.prepare(
       `INSERT INTO runs (build_id, test_id, node_config_id, host, description, perf_version, start_us, end_us, status,
-                         series_id, build_number, build_started_us)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         series_id, build, build_key, build_started_us)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertMetric = db.prepare('INSERT INTO metrics (run_id, name, unit, labels) VALUES (?, ?, ?, ?)');
     this.insertChartPoint = db.prepare(
-      `INSERT INTO chart_points (series_id, metric, build_number, run_id, started_us, unit, stats, top)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chart_points (series_id, metric, build_key, build, run_id, started_us, unit, stats, top)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertStat = db.prepare('INSERT INTO metric_stats (metric_id, stat, value) VALUES (?, ?, ?)');
     this.insertPoint = db.prepare(
@@ -96,7 +98,7 @@ class Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertProbe = db.prepare(
-      'INSERT INTO probe_events (run_id, probe, pod, uid, instance, t_us, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO probe_events (run_id, probe, pod, uid, instance, t_us, source, line, offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertStartup = db.prepare(
       `INSERT OR REPLACE INTO pod_startups (run_id, pod, uid, instance, slo_duration_s, e2e_duration_s, flagged)
@@ -134,13 +136,20 @@ export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): 
     if (existing && opts.replace === false) throw new BuildConflictError(build.job, build.number);
     if (existing) s.deleteBuild.run(existing.id);
 
+    const key = buildOrderKey(build.started, build.number);
     const buildId = Number(
       s.insertBuild.run(
         jobId,
         build.number,
+        key,
         build.started ?? null,
         build.finished ?? null,
         build.result ?? null,
+        build.version ?? null,
+        build.commit ?? null,
+        build.repo ?? null,
+        build.pull ?? null,
+        build.prowUrl ?? null,
         build.source,
         build.contentHash,
         Date.now() * 1000,
@@ -149,7 +158,7 @@ export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): 
       ).lastInsertRowid,
     );
     let rows = 1;
-    for (const run of build.runs) rows += writeRun(s, { id: buildId, jobId, number: build.number, started: build.started }, run);
+    for (const run of build.runs) rows += writeRun(s, { id: buildId, jobId, number: build.number, key, started: build.started }, run);
     return { outcome: existing ? 'replaced' : 'inserted', buildId, rows };
   });
   return write.immediate();
@@ -158,7 +167,9 @@ export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): 
 interface BuildKey {
   id: number;
   jobId: number;
-  number: number;
+  number: BuildId;
+  /** The build's order key (lib/build-id.ts). */
+  key: string;
   started?: number;
 }
 
@@ -182,6 +193,7 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
       run.status ?? null,
       seriesId,
       build.number,
+      build.key,
       build.started ?? null,
     ).lastInsertRowid,
   );
@@ -204,6 +216,7 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
       s.insertChartPoint.run(
         seriesId,
         name,
+        build.key,
         build.number,
         runId,
         build.started ?? null,
@@ -229,7 +242,7 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
     }
   }
   for (const e of run.probes) {
-    s.insertProbe.run(runId, e.probe, e.pod ?? null, e.uid ?? null, e.instance, e.time, e.source);
+    s.insertProbe.run(runId, e.probe, e.pod ?? null, e.uid ?? null, e.instance, e.time, e.source, e.line ?? null, e.offset ?? null);
     rows++;
   }
   for (const p of run.podStartups) {

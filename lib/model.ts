@@ -2,8 +2,11 @@
 // writes and what queries return. Times are integer microseconds since the
 // Unix epoch, UTC (`Micros`), everywhere but in JSON output, where they are
 // ISO-8601 strings.
+import type { BuildId } from './build-id';
 
 export type Micros = number;
+
+export type { BuildId } from './build-id';
 
 /** A problem found while reading input: kept in the build's ingest report. */
 export interface IngestWarning {
@@ -67,12 +70,26 @@ export interface TimeSeriesRecord extends Origin {
   itDescription?: string;
 }
 
-/** started.json + finished.json (Prow). */
-export interface ProwInfo {
+/** What was tested: the Kubernetes version and commit of a build (FORMATS.md section 4). */
+export interface BuildVersion {
+  /** e.g. `v1.32.0-alpha.1.1869+5f3c2a9d1e0b`, kept as given. */
+  version?: string;
+  /** The commit tested (for a PR run, the base commit). */
+  commit?: string;
+  /** The repository the commit is in, `org/repo`. */
+  repo?: string;
+  /** The pull request number of a PR run. */
+  pull?: string;
+}
+
+/** started.json + finished.json + prowjob.json (Prow). */
+export interface ProwInfo extends BuildVersion {
   started?: Micros;
   finished?: Micros;
   result?: string;
   passed?: boolean;
+  /** The build's page on Prow, when prowjob.json names it. */
+  prowUrl?: string;
 }
 
 export type TestStatus = 'passed' | 'failed' | 'skipped';
@@ -204,7 +221,7 @@ export const PROBES = [
 ] as const;
 export type KnownProbe = (typeof PROBES)[number];
 
-export type ProbeSource = 'test' | 'kubelet';
+export type ProbeSource = 'test' | 'kubelet' | 'span';
 
 /** One moment in one pod's startup. Test-side events carry no pod identity. */
 export interface ProbeEvent {
@@ -218,6 +235,8 @@ export interface ProbeEvent {
   source: ProbeSource;
   /** Line in the kubelet log, for `kpd probes --pod`. */
   line?: number;
+  /** Byte offset of that line in the (decompressed) log, for a log view around it. */
+  offset?: number;
 }
 
 /** The kubelet's own view of one pod's startup ("Observed pod startup duration"). */
@@ -275,12 +294,13 @@ export interface RunRecord {
   podStartups: PodStartup[];
 }
 
-export interface BuildRecord {
+export interface BuildRecord extends BuildVersion {
   job: string;
-  number: number;
+  number: BuildId;
   started?: Micros;
   finished?: Micros;
   result?: string;
+  prowUrl?: string;
   source: string;
   contentHash: string;
   runs: RunRecord[];
@@ -289,12 +309,21 @@ export interface BuildRecord {
 
 // ---------------------------------------------------------------- read models
 
+/** Where to see a build outside the dashboard. */
+export interface BuildLinks {
+  prow: string | null;
+  artifacts: string | null;
+}
+
 export interface BuildSummary {
-  number: number;
+  number: BuildId;
   started: Micros | null;
   result: string | null;
+  version: string | null;
+  commit: string | null;
   runs: number;
   warnings: number;
+  links: BuildLinks;
 }
 
 export interface JobSummary {
@@ -304,7 +333,7 @@ export interface JobSummary {
 }
 
 export interface MetricPoint {
-  build: number;
+  build: BuildId;
   started: Micros | null;
   stats: Record<string, number>;
 }

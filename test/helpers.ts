@@ -40,15 +40,18 @@ export function runRecord(over: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
-export function buildRecord(number: number, over: Partial<BuildRecord> = {}): BuildRecord {
+/** A build whose start is `number` hours (its last six digits, for a Prow ID) after a fixed time. */
+export function buildRecord(number: number | string, over: Partial<BuildRecord> = {}): BuildRecord {
+  const id = String(number);
+  const hours = Number(id.slice(-6));
   return {
     job: 'ci-kubernetes-node-kubelet-benchmark',
-    number,
-    started: 1_700_215_000_000_000 + number * 3_600_000_000,
-    finished: 1_700_216_000_000_000 + number * 3_600_000_000,
+    number: id,
+    started: 1_700_215_000_000_000 + hours * 3_600_000_000,
+    finished: 1_700_216_000_000_000 + hours * 3_600_000_000,
     result: 'SUCCESS',
-    source: `/jobs/ci-kubernetes-node-kubelet-benchmark/${number}`,
-    contentHash: `hash-${number}`,
+    source: `/jobs/ci-kubernetes-node-kubelet-benchmark/${id}`,
+    contentHash: `hash-${id}`,
     runs: [runRecord()],
     report: { files: [], warnings: [], runs: 1, metrics: 2, probeEvents: 2 },
     ...over,

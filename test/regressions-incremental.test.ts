@@ -40,10 +40,10 @@ describe('refreshChangePoints as builds arrive', () => {
     const full = listRegressions(db, JOB);
 
     expect(full.map((c) => [c.build, c.stat, c.regression])).toEqual([
-      [230, 'Perc50', true],
-      [230, 'Perc99', true],
-      [90, 'Perc50', false],
-      [90, 'Perc99', false],
+      ['230', 'Perc50', true],
+      ['230', 'Perc99', true],
+      ['90', 'Perc50', false],
+      ['90', 'Perc99', false],
     ]);
     // Sums over other windows round differently in the last digits of p.
     const rounded = (cs: typeof full) => cs.map((c) => ({ ...c, pValue: Number(c.pValue.toPrecision(9)) }));

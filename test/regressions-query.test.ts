@@ -1,10 +1,12 @@
 // Change points on the demo job (a regression injected on the cos node
-// config from build 1860 on: slower sandbox start, so higher pod startup
+// config from its 21st build on: slower sandbox start, so higher pod startup
 // latency, and more kubelet CPU and memory): found at the right build on the
-// right series, nowhere else, recomputed as builds arrive.
+// right series, nowhere else, recomputed as builds arrive, and blamed on the
+// builds and commits between which it happened.
+import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEMO, DEMO_NODES, DEMO_TESTS, writeDemoJob } from '../ingest/demo/generate';
+import { DEFAULT_DEMO, DEMO_NODES, DEMO_TESTS, demoBuildId, writeDemoJob } from '../ingest/demo/generate';
 import { ingestBuilds } from '../ingest/ingest';
 import { discoverBuilds, type BuildLocation } from '../ingest/sources/local';
 import type { DB } from '../lib/db/open';
@@ -12,7 +14,9 @@ import { changePointsFor, listRegressions, regressionsDocument, type ChangeRecor
 import { freshDb, tempDir } from './helpers';
 
 const JOB = DEFAULT_DEMO.job;
-const FIRST_BAD = DEFAULT_DEMO.firstBuild + DEFAULT_DEMO.regressionAt!;
+/** The demo's builds by index: 19-digit Prow IDs. */
+const build = (i: number) => demoBuildId(DEFAULT_DEMO, i);
+const FIRST_BAD = build(DEFAULT_DEMO.regressionAt!);
 const [COS, ...OTHERS] = DEMO_NODES;
 const DENSITY = DEMO_TESTS.filter((t) => t.name.startsWith('density_')).map((t) => t.name);
 
@@ -32,15 +36,17 @@ beforeAll(async () => {
 }, 120_000);
 
 const on = (node: { image: string }) => (c: ChangeRecord) => c.image === node.image;
+const indexOf = (b: string) => locs.findIndex((l) => l.number === b);
 const builds = (test: string, metric: string, stat: string) =>
   all.filter((c) => on(COS)(c) && c.test === test && c.metric === metric && c.stat === stat).map((c) => c.build);
 
 describe('change points on the demo job', () => {
   it('finds nothing before the injection but a step in the lowest kubelet CPU percentiles of one test', () => {
-    expect(FIRST_BAD).toBe(1860);
+    expect(FIRST_BAD).toMatch(/^\d{19}$/);
+    expect(indexOf(FIRST_BAD)).toBe(20);
     expect(beforeRegression.map((c) => [c.build, c.test, c.image, c.metric, c.stat])).toEqual([
-      [1855, 'density_create_batch_35_0_0', COS.image, 'kubelet_cpu', 'Perc05'],
-      [1855, 'density_create_batch_35_0_0', COS.image, 'kubelet_cpu', 'Perc20'],
+      [build(15), 'density_create_batch_35_0_0', COS.image, 'kubelet_cpu', 'Perc05'],
+      [build(15), 'density_create_batch_35_0_0', COS.image, 'kubelet_cpu', 'Perc20'],
     ]);
   });
 
@@ -67,8 +73,8 @@ describe('change points on the demo job', () => {
     const cos = all.filter(on(COS));
     expect(cos.every((c) => c.regression)).toBe(true);
     expect(cos.filter((c) => c.metric === 'throughput').every((c) => c.direction === 'down')).toBe(true);
-    expect(Math.min(...cos.map((c) => c.build))).toBeGreaterThanOrEqual(FIRST_BAD - 5);
-    expect(Math.max(...cos.map((c) => c.build))).toBeLessThanOrEqual(FIRST_BAD + 2);
+    expect(Math.min(...cos.map((c) => indexOf(c.build)))).toBeGreaterThanOrEqual(indexOf(FIRST_BAD) - 5);
+    expect(Math.max(...cos.map((c) => indexOf(c.build)))).toBeLessThanOrEqual(indexOf(FIRST_BAD) + 2);
   });
 
   it('finds nothing on the other node configs', () => {
@@ -99,6 +105,10 @@ describe('change points on the demo job', () => {
       'metric',
       'stat',
       'build',
+      'previousBuild',
+      'previousVersion',
+      'version',
+      'compareUrl',
       'before',
       'after',
       'change',
@@ -106,6 +116,24 @@ describe('change points on the demo job', () => {
       'regression',
       'pValue',
     ]);
+  });
+
+  it('names where each change happened: the last build at the old level, both versions and the commits between them', () => {
+    const p99 = all.find((c) => on(COS)(c) && c.test === 'density_create_batch_105_0_100' && c.metric === 'latency' && c.stat === 'Perc99')!;
+    const started = (i: number) =>
+      JSON.parse(fs.readFileSync(path.join(locs[i].path, 'started.json'), 'utf8')) as { 'repo-version': string; 'repo-commit': string };
+    const [before, after] = [started(DEFAULT_DEMO.regressionAt! - 1), started(DEFAULT_DEMO.regressionAt!)];
+    expect(p99).toMatchObject({
+      build: FIRST_BAD,
+      previousBuild: build(DEFAULT_DEMO.regressionAt! - 1),
+      previousVersion: before['repo-version'],
+      version: after['repo-version'],
+      compareUrl: `https://github.com/kubernetes/kubernetes/compare/${before['repo-commit']}...${after['repo-commit']}`,
+    });
+    expect(listRegressions(db, JOB, { minRelativeChange: 0.1 }).find((c) => c.stat === 'Perc99' && c.build === FIRST_BAD)).toMatchObject({
+      previousBuild: p99.previousBuild,
+      compareUrl: p99.compareUrl,
+    });
   });
 
   it('analyses afresh with other detector settings, storing nothing', () => {

@@ -64,21 +64,21 @@ describe('sloStatus', () => {
   });
 
   it('judges every run of a build that a rule covers, with value and threshold', () => {
-    expect(sloStatus(db, JOB, 1, [P99, CPU])).toEqual({
+    expect(sloStatus(db, JOB, '1', [P99, CPU])).toEqual({
       job: JOB,
-      build: 1,
+      build: '1',
       ok: true,
       results: [
-        { slo: 'pod-startup-p99', build: 1, test: 'density_create_batch_105_0_0', ...COS, metric: 'latency', stat: 'Perc99', value: 3310.7, threshold: 5000, direction: 'max', unit: 'ms', ok: true },
-        { slo: 'pod-startup-p99', build: 1, test: 'density_create_batch_105_0_0', ...UBUNTU, metric: 'latency', stat: 'Perc99', value: 2100.5, threshold: 5000, direction: 'max', unit: 'ms', ok: true },
-        { slo: 'kubelet-cpu-p95', build: 1, test: 'resource_10', ...COS, metric: 'kubelet_cpu', stat: 'Perc95', value: 120, threshold: 350, direction: 'max', unit: 'mCPU', ok: true },
+        { slo: 'pod-startup-p99', build: '1', test: 'density_create_batch_105_0_0', ...COS, metric: 'latency', stat: 'Perc99', value: 3310.7, threshold: 5000, direction: 'max', unit: 'ms', ok: true },
+        { slo: 'pod-startup-p99', build: '1', test: 'density_create_batch_105_0_0', ...UBUNTU, metric: 'latency', stat: 'Perc99', value: 2100.5, threshold: 5000, direction: 'max', unit: 'ms', ok: true },
+        { slo: 'kubelet-cpu-p95', build: '1', test: 'resource_10', ...COS, metric: 'kubelet_cpu', stat: 'Perc95', value: 120, threshold: 350, direction: 'max', unit: 'mCPU', ok: true },
       ],
     });
   });
 
   it('checks the newest build by default and is not ok when one result is a violation', () => {
     const s = sloStatus(db, JOB, undefined, [P99, CPU]);
-    expect(s.build).toBe(2);
+    expect(s.build).toBe('2');
     expect(s.ok).toBe(false);
     expect(s.results.map((r) => [r.slo, r.image, r.value, r.ok])).toEqual([
       ['pod-startup-p99', COS.image, 5400.2, false],
@@ -89,13 +89,13 @@ describe('sloStatus', () => {
 
   it('restricts rules to their node glob and judges `min` rules from below', () => {
     const floor: SloRule = { name: 'cos-p99-floor', test: 'density_*', node: 'cos-*', metric: 'latency', stat: 'Perc99', threshold: 4000, direction: 'min' };
-    expect(sloStatus(db, JOB, 2, [floor]).results.map((r) => [r.image, r.ok])).toEqual([[COS.image, true]]);
-    expect(sloStatus(db, JOB, 1, [floor]).results.map((r) => [r.image, r.ok])).toEqual([[COS.image, false]]);
+    expect(sloStatus(db, JOB, '2', [floor]).results.map((r) => [r.image, r.ok])).toEqual([[COS.image, true]]);
+    expect(sloStatus(db, JOB, '1', [floor]).results.map((r) => [r.image, r.ok])).toEqual([[COS.image, false]]);
   });
 
   it('reports a covered run without the stat as no data (ok null), which does not fail the build', () => {
     const p999: SloRule = { ...P99, name: 'p999', stat: 'Perc999' };
-    const s = sloStatus(db, JOB, 1, [p999]);
+    const s = sloStatus(db, JOB, '1', [p999]);
     expect(s.ok).toBe(true);
     expect(s.results.map((r) => [r.value, r.unit, r.ok])).toEqual([
       [null, 'ms', null],
@@ -104,11 +104,11 @@ describe('sloStatus', () => {
   });
 
   it('names the builds there are when asked for one that is not there', () => {
-    expect(() => sloStatus(db, JOB, 7, [P99])).toThrowError(new SelectionError('no build 7 in job ' + JOB, ['2', '1']));
+    expect(() => sloStatus(db, JOB, '7', [P99])).toThrowError(new SelectionError('no build 7 in job ' + JOB, ['2', '1']));
   });
 
   it('gives each job red or green for its newest build', () => {
-    expect(sloOverview(db, [P99, CPU])).toEqual([{ job: JOB, build: 2, ok: false, checked: 3, violations: 2 }]);
+    expect(sloOverview(db, [P99, CPU])).toEqual([{ job: JOB, build: '2', ok: false, checked: 3, violations: 2 }]);
   });
 });
 
@@ -161,7 +161,7 @@ describe('kpd slo check', () => {
     const doc = JSON.parse(r.stdout) as { ok: boolean; results: { slo: string; ok: boolean | null }[] };
     const db = freshDb().db;
     seed(db);
-    expect(doc).toEqual(sloStatus(db, JOB, 1, DEFAULT_SLOS));
+    expect(doc).toEqual(sloStatus(db, JOB, '1', DEFAULT_SLOS));
     expect(doc.ok).toBe(true);
     expect(doc.results.map((x) => [x.slo, x.ok])).toEqual([
       ['pod-startup-p99', true],

@@ -1,11 +1,16 @@
 'use client';
-// A metric across builds: one line per stat, x = build number, the build's
-// date and every stat's value in the tooltip; a click opens the build.
-// Receives only the rows it draws.
+// A metric across builds: one line per stat. The x axis is ordinal (one step
+// per build, whatever the gap between IDs or dates), labelled with the date
+// or, undated, the ID's last digits; or, one click away, the builds' start
+// times. The tooltip names the build fully (ID, version, result, date); a
+// click pins it under the chart with links to its time series and to Prow,
+// or opens it where the page picks a build by click.
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatDate, formatTick, formatValue } from './format';
+import type { BuildLinks } from '@/lib/model';
+import { formatDate, formatTick, formatValue, shortBuild } from './format';
 import { AXIS, GRID, statColor, TICK, xLabel, yLabel } from './palette';
 
 export interface Threshold {
@@ -16,9 +21,22 @@ export interface Threshold {
 }
 
 export interface Marker {
-  build: number;
+  build: string;
   label: string;
 }
+
+/** One build as the chart draws it. */
+export interface ChartBuild {
+  build: string;
+  started: number | null;
+  version?: string | null;
+  result?: string | null;
+  links?: BuildLinks;
+  /** The value of each of `stats`, in order. */
+  values: (number | null)[];
+}
+
+export type XMode = 'builds' | 'time';
 
 export interface MetricChartProps {
   /** Stable name for the chart (metric name), used in test hooks. */
@@ -28,10 +46,14 @@ export interface MetricChartProps {
   stats: string[];
   /** Display names for stats (p50 rather than Perc50), when they differ. */
   statLabels?: Record<string, string>;
-  /** `[build, started µs | null, value of stats[0], value of stats[1], …]`, by build. */
-  rows: (number | null)[][];
-  /** Where a click on a build goes; `{build}` is replaced by its number. */
+  /** The builds drawn, in build order. */
+  points: ChartBuild[];
+  /** One step per build (default), or the builds' start times. */
+  x?: XMode;
+  /** Where a build's own view is (its time series); `{build}` is replaced by its ID. */
   hrefTemplate?: string;
+  /** A click opens hrefTemplate at once (the Tracing page picks its build so); otherwise it pins the build with its links. */
+  clickOpens?: boolean;
   /** Horizontal lines (e.g. SLO thresholds). */
   thresholds?: Threshold[];
   /** A remark under the chart (e.g. that it shows a downsample). */
@@ -39,31 +61,69 @@ export interface MetricChartProps {
   /** Vertical lines at builds (e.g. detected regressions), explained under the chart. */
   markers?: Marker[];
   /** The build to highlight, e.g. the one a breakdown below is for. */
-  selectedBuild?: number;
+  selectedBuild?: string;
   height?: number;
   /** Spans the whole row of the grid. */
   wide?: boolean;
 }
 
-type Datum = Record<string, number | null>;
+type Datum = { i: number; t: number | null; build: string } & Record<string, number | string | null>;
+
+/**
+ * Axis labels of an ordinal axis: the builds' dates when they are dated
+ * (MM-DD, or the time of day where the previous label is the same day),
+ * else their IDs' last digits.
+ */
+function ordinalLabel(points: ChartBuild[], ticks: number[]): (i: number, k: number) => string {
+  const dated = points.every((p) => p.started !== null);
+  const iso = (i: number) => new Date(Math.floor(points[i].started! / 1000)).toISOString();
+  return (i, k) => {
+    const p = points[Math.round(i)];
+    if (!p) return '';
+    if (!dated) return shortBuild(p.build);
+    const day = iso(Math.round(i)).slice(5, 10);
+    const before = k > 0 && ticks[k - 1] !== undefined ? iso(ticks[k - 1]).slice(5, 10) : undefined;
+    return day === before ? iso(Math.round(i)).slice(11, 16) : day;
+  };
+}
 
 export default function MetricChart(props: MetricChartProps) {
-  const { id, title, unit, stats, rows, hrefTemplate, thresholds, markers, selectedBuild } = props;
+  const { id, title, unit, stats, points, hrefTemplate, thresholds, markers, selectedBuild } = props;
   const router = useRouter();
+  const mode: XMode = props.x ?? 'builds';
   const label = (s: string) => props.statLabels?.[s] ?? s;
+  const drawn = useMemo(() => (mode === 'time' ? points.filter((p) => p.started !== null) : points), [points, mode]);
   const data = useMemo(
     () =>
-      rows.map((r) => {
-        const d: Datum = { build: r[0], started: r[1] };
-        stats.forEach((s, i) => (d[s] = r[i + 2] ?? null));
+      drawn.map((p, i) => {
+        const d: Datum = { i, t: p.started === null ? null : p.started / 1000, build: p.build };
+        stats.forEach((s, k) => (d[s] = p.values[k] ?? null));
         return d;
       }),
-    [rows, stats],
+    [drawn, stats],
   );
-  const byBuild = useMemo(() => new Map(data.map((d) => [d.build, d])), [data]);
-  const dots = rows.length <= 120;
-  // The build under the pointer as of the last move: recharts resets its active index on click.
-  const hovered = useRef<string | number | undefined>(undefined);
+  const index = useMemo(() => new Map(drawn.map((p, i) => [p.build, i])), [drawn]);
+  const xOf = (build: string): number | undefined => {
+    const i = index.get(build);
+    if (i === undefined) return undefined;
+    return mode === 'time' ? data[i].t! : i;
+  };
+  const atX = (x: unknown): number | undefined => {
+    if (mode === 'builds') return typeof x === 'number' && drawn[x] ? x : undefined;
+    const i = data.findIndex((d) => d.t === Number(x));
+    return i === -1 ? undefined : i;
+  };
+  // At most about eight labelled builds, evenly spaced, always whole steps.
+  const ticks = useMemo(() => {
+    const step = Math.max(1, Math.ceil(drawn.length / 8));
+    return drawn.map((_, i) => i).filter((i) => i % step === 0);
+  }, [drawn]);
+  const tickLabel = useMemo(() => ordinalLabel(drawn, ticks), [drawn, ticks]);
+  const dots = drawn.length <= 120;
+  // The build under the pointer as of the last move: recharts resets its active label on click.
+  const hovered = useRef<number | undefined>(undefined);
+  const [pinned, setPinned] = useState<string | null>(null);
+  const pin = pinned === null ? undefined : drawn.find((p) => p.build === pinned);
 
   return (
     <figure className={props.wide ? 'chart wide' : 'chart'} data-chart={id}>
@@ -78,8 +138,10 @@ export default function MetricChart(props: MetricChartProps) {
           ))}
         </span>
       </figcaption>
-      {rows.length === 0 ? (
-        <div className="chart-empty">No builds in this range have this metric.</div>
+      {drawn.length === 0 ? (
+        <div className="chart-empty">
+          {points.length ? 'No build in this range has a start time to place on a time axis.' : 'No builds in this range have this metric.'}
+        </div>
       ) : (
         <LineChart
           responsive
@@ -87,52 +149,68 @@ export default function MetricChart(props: MetricChartProps) {
           data={data}
           margin={{ top: 8, right: 16, bottom: 18, left: 4 }}
           onMouseMove={(e) => {
-            hovered.current = e.activeLabel;
+            hovered.current = atX(e.activeLabel);
           }}
           onMouseLeave={() => {
             hovered.current = undefined;
           }}
           onClick={() => {
-            if (hrefTemplate && hovered.current !== undefined) router.push(hrefTemplate.replace('{build}', String(hovered.current)));
+            if (hovered.current === undefined) return;
+            const build = drawn[hovered.current].build;
+            if (props.clickOpens && hrefTemplate) router.push(hrefTemplate.replace('{build}', build));
+            else setPinned(build);
           }}
-          className={hrefTemplate ? 'clickable' : undefined}
+          className="clickable"
         >
           <CartesianGrid stroke={GRID} vertical={false} />
-          <XAxis
-            dataKey="build"
-            type="number"
-            domain={['dataMin', 'dataMax']}
-            allowDecimals={false}
-            tick={TICK}
-            stroke={AXIS}
-            label={xLabel('build')}
-          />
-          <YAxis
-            width={56}
-            tick={TICK}
-            stroke={AXIS}
-            tickFormatter={formatTick}
-            label={yLabel(unit)}
-          />
+          {mode === 'builds' ? (
+            <XAxis
+              dataKey="i"
+              type="number"
+              domain={[-0.5, Math.max(0.5, drawn.length - 0.5)]}
+              ticks={ticks}
+              interval="preserveStartEnd"
+              tick={TICK}
+              stroke={AXIS}
+              tickFormatter={tickLabel}
+              label={xLabel('build')}
+            />
+          ) : (
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tick={TICK}
+              stroke={AXIS}
+              tickFormatter={(ms: number) => new Date(ms).toISOString().slice(5, 10)}
+              label={xLabel('build start (UTC)')}
+            />
+          )}
+          <YAxis width={56} tick={TICK} stroke={AXIS} tickFormatter={formatTick} label={yLabel(unit)} />
           <Tooltip
             isAnimationActive={false}
             content={(p) => {
-              const d = p.active ? byBuild.get(Number(p.label)) : undefined;
-              if (!d) return null;
+              const i = p.active ? atX(p.label) : undefined;
+              const b = i === undefined ? undefined : drawn[i];
+              if (!b) return null;
               return (
                 <div className="tooltip" data-tooltip={id}>
                   <div className="tooltip-head">
-                    Build <b data-build>{d.build}</b> · {formatDate(d.started)}
+                    Build <b data-build>{b.build}</b>
                   </div>
-                  {stats.map((s) => (
+                  <div className="tooltip-meta muted" data-build-meta>
+                    {[formatDate(b.started), b.version, b.result].filter(Boolean).join(' · ')}
+                  </div>
+                  {stats.map((s, k) => (
                     <div key={s} className="tooltip-row" data-stat={s}>
                       <i style={{ background: statColor(s) }} />
                       <span>{label(s)}</span>
-                      <b data-value>{formatValue(d[s])}</b>
+                      <b data-value>{formatValue(b.values[k])}</b>
                       <span className="muted">{unit}</span>
                     </div>
                   ))}
-                  {hrefTemplate ? <div className="tooltip-hint">click to open this build</div> : null}
+                  <div className="tooltip-hint">{props.clickOpens ? 'click to open this build' : 'click to pin this build and its links'}</div>
                 </div>
               );
             }}
@@ -146,16 +224,22 @@ export default function MetricChart(props: MetricChartProps) {
               label={{ value: t.label, position: 'insideTopRight', fontSize: 10, fill: '#991b1b' }}
             />
           ))}
-          {markers?.map((m) => (
-            <ReferenceLine
-              key={`m-${m.build}-${m.label}`}
-              x={m.build}
-              stroke="#991b1b"
-              strokeDasharray="3 3"
-              label={{ value: '▲', position: 'insideTop', fontSize: 10, fill: '#991b1b' }}
-            />
-          ))}
-          {selectedBuild !== undefined ? <ReferenceLine x={selectedBuild} stroke="#111827" strokeOpacity={0.35} strokeWidth={6} /> : null}
+          {markers?.map((m) => {
+            const x = xOf(m.build);
+            return x === undefined ? null : (
+              <ReferenceLine
+                key={`m-${m.build}-${m.label}`}
+                x={x}
+                stroke="#991b1b"
+                strokeDasharray="3 3"
+                label={{ value: '▲', position: 'insideTop', fontSize: 10, fill: '#991b1b' }}
+              />
+            );
+          })}
+          {[selectedBuild, pinned].map((b, k) => {
+            const x = b === undefined || b === null ? undefined : xOf(b);
+            return x === undefined ? null : <ReferenceLine key={`sel-${k}`} x={x} stroke="#111827" strokeOpacity={0.25} strokeWidth={6} />;
+          })}
           {stats.map((s) => (
             <Line
               key={s}
@@ -171,6 +255,34 @@ export default function MetricChart(props: MetricChartProps) {
           ))}
         </LineChart>
       )}
+      {pin ? (
+        <div className="pinned" data-pinned={id}>
+          <span>
+            Build <b className="mono">{pin.build}</b>
+            <span className="muted"> · {[formatDate(pin.started), pin.version, pin.result].filter(Boolean).join(' · ')}</span>
+          </span>
+          <span className="pinned-links">
+            {hrefTemplate ? (
+              <Link href={hrefTemplate.replace('{build}', pin.build)} data-link="series">
+                time series →
+              </Link>
+            ) : null}
+            {pin.links?.prow ? (
+              <a href={pin.links.prow} target="_blank" rel="noreferrer" data-link="prow">
+                Prow ↗
+              </a>
+            ) : null}
+            {pin.links?.artifacts ? (
+              <a href={pin.links.artifacts} target="_blank" rel="noreferrer" data-link="artifacts">
+                artifacts ↗
+              </a>
+            ) : null}
+            <button type="button" className="linklike" onClick={() => setPinned(null)} aria-label="unpin">
+              ×
+            </button>
+          </span>
+        </div>
+      ) : null}
       {props.note ? <div className="chart-note muted">{props.note}</div> : null}
       {markers?.length ? (
         <figcaption className="chart-markers" data-markers={id}>

@@ -31,3 +31,8 @@ export function formatDuration(us: number): string {
   if (h < 48) return `${h} h`;
   return `${Math.round(h / 24)} days`;
 }
+
+/** A build ID short enough for an axis tick: small numbers whole, Prow's 19 digits as their last six. */
+export function shortBuild(id: string): string {
+  return id.length <= 7 ? id : `…${id.slice(-6)}`;
+}

@@ -43,6 +43,12 @@ export interface DemoTest {
 export interface DemoJobOptions {
   job: string;
   builds: number;
+  /**
+   * Build IDs: Prow's (19-digit snowflakes of each build's scheduled time,
+   * with a version and commit in started.json, finished.json and
+   * prowjob.json) or Jenkins-era numbers from `firstBuild` on.
+   */
+  ids: 'prow' | 'jenkins';
   firstBuild: number;
   seed: number;
   /** Start of the first build; builds run every `everyHours`. */
@@ -262,10 +268,67 @@ function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/** Prow's build IDs are snowflakes (bwmarrin/snowflake): milliseconds since Twitter's epoch, shifted past 22 bits of node and sequence. */
+const SNOWFLAKE_EPOCH_MS = 1288834974657n;
+
+export function prowBuildId(scheduledUs: Micros, node = 1): string {
+  const ms = BigInt(Math.floor(scheduledUs / 1000));
+  return String(((ms - SNOWFLAKE_EPOCH_MS) << 22n) | (BigInt(node & 0x3ff) << 12n));
+}
+
+/** The ID of the build at `index` of a demo job. */
+export function demoBuildId(o: DemoJobOptions, index: number): string {
+  return o.ids === 'prow' ? prowBuildId(o.start + index * o.everyHours * 3600e6) : String(o.firstBuild + index);
+}
+
+/**
+ * What a build tested, drawn from its own stream so the perf data of a seed
+ * stays the same: a new master commit per build and the version naming it.
+ */
+function demoVersion(o: DemoJobOptions, index: number): { version: string; commit: string } {
+  const commit = new Random(o.seed * 100_003 + index).hex(40);
+  return { version: `v1.32.0-alpha.1.${1800 + index * 7}+${commit.slice(0, 12)}`, commit };
+}
+
+/** started.json, finished.json and prowjob.json as the Prow of the build's era wrote them. */
+function writeProwFiles(buildDir: string, o: DemoJobOptions, index: number, number: string, started: Micros, finished: Micros, result: string) {
+  const file = (name: string, value: unknown) => fs.writeFileSync(path.join(buildDir, name), json(value));
+  const passed = result === 'SUCCESS';
+  if (o.ids === 'jenkins') {
+    file('started.json', { timestamp: Math.floor(started / 1e6), repos: { 'k8s.io/kubernetes': 'master' } });
+    file('finished.json', { timestamp: Math.floor(finished / 1e6), result, passed, metadata: { 'job-version': `v1.32.0-alpha.${number}` } });
+    return;
+  }
+  const { version, commit } = demoVersion(o, index);
+  if (index < o.legacyBuilds) {
+    // bootstrap.py era: the version at the top level of finished.json, the repo as k8s.io/kubernetes.
+    file('started.json', { timestamp: Math.floor(started / 1e6), node: 'agent-light-4', repos: { 'k8s.io/kubernetes': 'master' } });
+    file('finished.json', { timestamp: Math.floor(finished / 1e6), result, passed, 'job-version': version, version });
+    return;
+  }
+  file('started.json', {
+    timestamp: Math.floor(started / 1e6),
+    repos: { 'kubernetes/kubernetes': `master:${commit}` },
+    'repo-version': version,
+    'repo-commit': commit,
+  });
+  file('finished.json', { timestamp: Math.floor(finished / 1e6), passed, result, revision: version, metadata: { 'job-version': version } });
+  file('prowjob.json', {
+    kind: 'ProwJob',
+    apiVersion: 'prow.k8s.io/v1',
+    spec: {
+      type: 'periodic',
+      job: o.job,
+      extra_refs: [{ org: 'kubernetes', repo: 'kubernetes', base_ref: 'master', base_sha: commit }],
+    },
+    status: { state: passed ? 'success' : 'failure', build_id: number },
+  });
+}
+
 /** Writes one build directory; returns its path. */
 function writeBuild(dir: string, o: DemoJobOptions, index: number, rnd: Random): string {
-  const number = o.firstBuild + index;
-  const buildDir = path.join(dir, o.job, String(number));
+  const number = demoBuildId(o, index);
+  const buildDir = path.join(dir, o.job, number);
   fs.mkdirSync(path.join(buildDir, 'artifacts'), { recursive: true });
   const started = o.start + index * o.everyHours * 3600e6 + rnd.int(0, 600) * 1e6;
   const legacy = index < o.legacyBuilds;
@@ -295,11 +358,7 @@ function writeBuild(dir: string, o: DemoJobOptions, index: number, rnd: Random):
   }
   const failed = index % 11 === 7;
   const result = failed ? 'FAILURE' : 'SUCCESS';
-  fs.writeFileSync(path.join(buildDir, 'started.json'), json({ timestamp: Math.floor(started / 1e6), repos: { 'k8s.io/kubernetes': 'master' } }));
-  fs.writeFileSync(
-    path.join(buildDir, 'finished.json'),
-    json({ timestamp: Math.floor(finished / 1e6), result, passed: !failed, metadata: { 'job-version': `v1.32.0-alpha.${number}` } }),
-  );
+  writeProwFiles(buildDir, o, index, number, started, finished, result);
 
   const log: string[] = [];
   const ci = (t: Micros, s: string) => (legacy ? `${klogHeader(t, '').slice(0, 18)}] ${s}` : s);
@@ -352,8 +411,9 @@ function writeBuild(dir: string, o: DemoJobOptions, index: number, rnd: Random):
 }
 
 export const DEFAULT_DEMO: DemoJobOptions = {
-  job: 'ci-kubernetes-node-kubelet-benchmark',
+  job: 'demo-node-kubelet-benchmark',
   builds: 30,
+  ids: 'prow',
   firstBuild: 1840,
   seed: 1,
   start: Date.UTC(2026, 9, 28, 4, 0, 0) * 1000,
@@ -370,6 +430,6 @@ export const DEFAULT_DEMO: DemoJobOptions = {
 export function writeDemoJob(dir: string, o: DemoJobOptions): string {
   const rnd = new Random(o.seed);
   for (let i = 0; i < o.builds; i++) writeBuild(dir, o, i, rnd);
-  fs.writeFileSync(path.join(dir, o.job, 'latest-build.txt'), String(o.firstBuild + o.builds - 1));
+  fs.writeFileSync(path.join(dir, o.job, 'latest-build.txt'), demoBuildId(o, o.builds - 1));
   return path.join(dir, o.job);
 }

@@ -7,7 +7,9 @@ import { DEFAULT_DEMO, DEMO_NODES, DEMO_TESTS, writeDemoJob, type DemoJobOptions
 
 export const SAMPLES: DemoJobOptions = {
   ...DEFAULT_DEMO,
+  job: 'ci-kubernetes-node-kubelet-benchmark',
   builds: 24,
+  ids: 'jenkins',
   firstBuild: 1200,
   seed: 42,
   nodes: DEMO_NODES.slice(0, 2).map((n) => ({ ...n, gzip: true })),

@@ -3,12 +3,13 @@
 // packed as .tar.gz.
 import fs from 'node:fs';
 import path from 'node:path';
+import { compareBuildIds, isBuildId, type BuildId } from '../../lib/build-id';
 
 export class SourceError extends Error {}
 
 export interface BuildLocation {
   job: string;
-  number: number;
+  number: BuildId;
   /** A build directory, or a .tar.gz holding one. */
   path: string;
   archive: boolean;
@@ -21,9 +22,9 @@ export function isBuildDir(dir: string): boolean {
   return BUILD_MARKERS.some((m) => fs.existsSync(path.join(dir, m)));
 }
 
-function buildNumber(name: string): number | undefined {
+function buildNumber(name: string): BuildId | undefined {
   const base = name.replace(ARCHIVE, '');
-  return /^\d+$/.test(base) ? Number(base) : undefined;
+  return isBuildId(base) ? base : undefined;
 }
 
 /**
@@ -42,7 +43,7 @@ export function discoverBuilds(p: string, job?: string): BuildLocation[] {
     }
     const number = buildNumber(path.basename(abs));
     if (number === undefined) {
-      throw new SourceError(`${p}: an archive's name must be its build number (e.g. 1234.tar.gz)`);
+      throw new SourceError(`${p}: an archive's name must be its build ID, 1 to 19 digits (e.g. 1853849370541559808.tar.gz)`);
     }
     return [{ job: job ?? path.basename(path.dirname(abs)), number, path: abs, archive: true }];
   }
@@ -50,7 +51,7 @@ export function discoverBuilds(p: string, job?: string): BuildLocation[] {
   if (isBuildDir(abs)) {
     const number = buildNumber(path.basename(abs));
     if (number === undefined) {
-      throw new SourceError(`${p}: a build directory's name must be its build number`);
+      throw new SourceError(`${p}: a build directory's name must be its build ID, 1 to 19 digits`);
     }
     return [{ job: job ?? path.basename(path.dirname(abs)), number, path: abs, archive: false }];
   }
@@ -71,5 +72,5 @@ export function discoverBuilds(p: string, job?: string): BuildLocation[] {
       `${p}: not a job or build directory (expected numbered build directories, or build-log.txt/started.json/artifacts/)`,
     );
   }
-  return builds.sort((a, b) => a.number - b.number);
+  return builds.sort((a, b) => compareBuildIds(a.number, b.number));
 }

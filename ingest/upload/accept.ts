@@ -4,6 +4,7 @@
 // 200 a replaced or unchanged one, 409 different content without replace,
 // 400 an archive that is not a safe build archive, 413 one over the limits.
 import fs from 'node:fs';
+import type { BuildId } from '../../lib/build-id';
 import type { DB } from '../../lib/db/open';
 import type { IngestReport } from '../../lib/model';
 import { ingestBuild, type IngestedBuild } from '../ingest';
@@ -17,7 +18,7 @@ import { archivePath, keepArchive } from './store';
 
 export interface UploadRequest {
   job: string;
-  build: number;
+  build: BuildId;
   /** The received archive; always removed or kept by the time this returns. */
   received: string;
   replace: boolean;

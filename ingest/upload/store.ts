@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BuildIdError, parseBuildId, type BuildId } from '../../lib/build-id';
 import { dbPath } from '../../lib/db/open';
 
 /** Prow job names: letters, digits, `.`, `_`, `-`; never `.`/`..` or a path. */
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const BUILD_NUMBER = /^\d{1,15}$/;
 
 export class UploadNameError extends Error {}
 
@@ -22,11 +22,14 @@ export function checkJobName(job: string): string {
   return job;
 }
 
-export function checkBuildNumber(build: string): number {
-  if (!BUILD_NUMBER.test(build)) {
-    throw new UploadNameError(`build ${JSON.stringify(build.slice(0, 100))} is not a build number (digits only)`);
+/** A build ID from a URL: 1 to 19 digits (a Prow build ID or a build number). */
+export function checkBuildId(build: string): BuildId {
+  try {
+    return parseBuildId(build, 'the build in the URL');
+  } catch (e) {
+    if (e instanceof BuildIdError) throw new UploadNameError(e.message);
+    throw e;
   }
-  return Number(build);
 }
 
 export function uploadsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -36,12 +39,12 @@ export function uploadsDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The kept archive of a build. */
-export function archivePath(dir: string, job: string, build: number): string {
+export function archivePath(dir: string, job: string, build: BuildId): string {
   return path.join(dir, checkJobName(job), `${build}.tar.gz`);
 }
 
 /** A fresh file to receive an upload into, on the same file system as the kept archives so that keeping it is a rename. */
-export function incomingPath(dir: string, job: string, build: number): string {
+export function incomingPath(dir: string, job: string, build: BuildId): string {
   const incoming = path.join(dir, checkJobName(job), '.incoming');
   fs.mkdirSync(incoming, { recursive: true });
   return path.join(incoming, `${build}-${randomUUID()}.tar.gz`);

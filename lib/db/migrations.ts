@@ -181,4 +181,106 @@ export const MIGRATIONS: readonly string[] = [
     computed_us INTEGER NOT NULL
   );
   `,
+  // 4: build IDs as exact digit strings (Prow's have 19 digits: beyond a
+  // float64, and at 19 nines beyond SQLite's int64), ordered by start time
+  // then ID (sort_key, see lib/build-id.ts buildOrderKey); what each build
+  // tested (version, commit) and where Prow shows it. Runs and chart points
+  // carry the build's ID and order key; change points name the last build at
+  // the old level. Probe events keep their log line and byte offset and may
+  // come from OpenTelemetry spans. Tables whose column types change are
+  // rebuilt (foreign keys are off while migrations run).
+  `
+  CREATE TABLE builds_v4 (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    number TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    started_us INTEGER,
+    finished_us INTEGER,
+    result TEXT,
+    version TEXT,
+    commit_sha TEXT,
+    repo TEXT,
+    pull TEXT,
+    prow_url TEXT,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    ingested_us INTEGER NOT NULL,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    report TEXT NOT NULL,
+    UNIQUE (job_id, number)
+  );
+  INSERT INTO builds_v4 (id, job_id, number, sort_key, started_us, finished_us, result, source, content_hash,
+                         ingested_us, warnings, report)
+    SELECT id, job_id, CAST(number AS TEXT),
+           printf('%017d:%019d', max(coalesce(started_us, 0), 0), number),
+           started_us, finished_us, result, source, content_hash, ingested_us, warnings, report
+    FROM builds;
+  DROP TABLE builds;
+  ALTER TABLE builds_v4 RENAME TO builds;
+  CREATE INDEX builds_by_order ON builds (job_id, sort_key);
+
+  DROP INDEX runs_by_series_build;
+  ALTER TABLE runs DROP COLUMN build_number;
+  ALTER TABLE runs ADD COLUMN build TEXT;
+  ALTER TABLE runs ADD COLUMN build_key TEXT;
+  UPDATE runs SET build = (SELECT number FROM builds b WHERE b.id = runs.build_id),
+                  build_key = (SELECT sort_key FROM builds b WHERE b.id = runs.build_id);
+  CREATE INDEX runs_by_series_build ON runs (series_id, build_key);
+
+  CREATE TABLE chart_points_v4 (
+    series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+    metric TEXT NOT NULL,
+    build_key TEXT NOT NULL,
+    build TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    started_us INTEGER,
+    unit TEXT NOT NULL,
+    stats TEXT NOT NULL,
+    top REAL,
+    PRIMARY KEY (series_id, metric, build_key)
+  ) WITHOUT ROWID;
+  INSERT INTO chart_points_v4 (series_id, metric, build_key, build, run_id, started_us, unit, stats, top)
+    SELECT c.series_id, c.metric, r.build_key, r.build, c.run_id, c.started_us, c.unit, c.stats, c.top
+    FROM chart_points c JOIN runs r ON r.id = c.run_id;
+  DROP TABLE chart_points;
+  ALTER TABLE chart_points_v4 RENAME TO chart_points;
+  CREATE INDEX chart_points_by_run ON chart_points (run_id);
+
+  DROP TABLE change_points;
+  CREATE TABLE change_points (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    test_id INTEGER NOT NULL REFERENCES tests(id),
+    node_config_id INTEGER NOT NULL REFERENCES node_configs(id),
+    metric TEXT NOT NULL,
+    stat TEXT NOT NULL,
+    build TEXT NOT NULL,
+    previous_build TEXT,
+    before REAL NOT NULL,
+    after REAL NOT NULL,
+    change REAL,
+    p_value REAL NOT NULL,
+    regression INTEGER NOT NULL,
+    PRIMARY KEY (job_id, test_id, node_config_id, metric, stat, build)
+  ) WITHOUT ROWID;
+  DELETE FROM change_point_state;
+
+  CREATE TABLE probe_events_v4 (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    probe TEXT NOT NULL,
+    pod TEXT,
+    uid TEXT,
+    instance INTEGER NOT NULL DEFAULT 0,
+    t_us INTEGER NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('test', 'kubelet', 'span')),
+    line INTEGER,
+    offset INTEGER
+  );
+  INSERT INTO probe_events_v4 (id, run_id, probe, pod, uid, instance, t_us, source)
+    SELECT id, run_id, probe, pod, uid, instance, t_us, source FROM probe_events;
+  DROP TABLE probe_events;
+  ALTER TABLE probe_events_v4 RENAME TO probe_events;
+  CREATE INDEX probe_events_by_run ON probe_events (run_id, probe, t_us);
+  `,
 ];

@@ -27,6 +27,12 @@ export function openDb(file: string = dbPath(), opts: { readonly?: boolean } = {
   return db;
 }
 
+/**
+ * Applies the migrations this database lacks. Foreign keys are off while they
+ * run (a rebuilt table is dropped and renamed; with them on, dropping it would
+ * cascade) and checked before each migration commits.
+ */
+
 export function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
@@ -34,10 +40,18 @@ export function migrate(db: DB): void {
       `database schema version ${current} is newer than this kpd (${MIGRATIONS.length}); upgrade kpd`,
     );
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
+  if (current === MIGRATIONS.length) return;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`migration ${v + 1} left ${broken.length} rows with dangling references`);
+        db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }

@@ -1,6 +1,7 @@
 // What a job offers to choose from on the Builds, Comparison and Tracing
 // pages: its tests (short name, Ginkgo description, parsed options) and, per
 // test, only the node configs it actually ran on.
+import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import type { NodeConfig, TestOptions } from '../model';
 import { jobId } from './selection';
@@ -8,8 +9,8 @@ import { jobId } from './selection';
 export interface ConfigChoice extends NodeConfig {
   /** Builds of the job with a run of this test on this config. */
   builds: number;
-  firstBuild: number;
-  lastBuild: number;
+  firstBuild: BuildId;
+  lastBuild: BuildId;
 }
 
 export interface TestChoice {
@@ -31,8 +32,8 @@ interface Row {
   image: string;
   machine: string;
   builds: number;
-  first: number;
-  last: number;
+  first: BuildId;
+  last: BuildId;
 }
 
 export function jobOptions(db: DB, job: string): JobOptions {
@@ -41,8 +42,8 @@ export function jobOptions(db: DB, job: string): JobOptions {
     .prepare<[number], Row>(
       `SELECT t.name, t.description, t.options, n.image, n.machine,
               (SELECT count(*) FROM runs r WHERE r.series_id = s.id) AS builds,
-              (SELECT min(build_number) FROM runs r WHERE r.series_id = s.id) AS first,
-              (SELECT max(build_number) FROM runs r WHERE r.series_id = s.id) AS last
+              (SELECT build FROM runs r WHERE r.series_id = s.id ORDER BY build_key LIMIT 1) AS first,
+              (SELECT build FROM runs r WHERE r.series_id = s.id ORDER BY build_key DESC LIMIT 1) AS last
        FROM series s
        JOIN tests t ON t.id = s.test_id
        JOIN node_configs n ON n.id = s.node_config_id

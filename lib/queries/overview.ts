@@ -1,6 +1,7 @@
 // The Overview page: every job with its latest build, its recent results,
 // whether it has gone stale (no build for much longer than it usually takes
 // between builds), its SLO verdict and the regressions of its recent builds.
+import { compareBuildIds, type BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { isChartedStat, type JobSummary, type Micros } from '../model';
 import type { SloRule } from '../slo';
@@ -23,7 +24,7 @@ export interface JobOverview extends JobSummary {
   typicalGapUs: Micros | null;
   stale: boolean;
   /** The last builds, oldest first, for a strip of results. */
-  recent: { number: number; result: string | null }[];
+  recent: { number: BuildId; result: string | null; version: string | null }[];
   /** The SLO verdict of the newest build; null when no rules were given. */
   slo: JobSloSummary | null;
   /** Regressions first seen in the newest RECENT_BUILDS builds, those of charted stats and the largest first. */
@@ -33,15 +34,18 @@ export interface JobOverview extends JobSummary {
 /** Regressions of the stats the charts draw first, then the largest moves. */
 function byImportance(a: ChangeRecord, b: ChangeRecord): number {
   const drawn = (c: ChangeRecord) => (isChartedStat(c.metric, c.stat) ? 0 : 1);
-  return drawn(a) - drawn(b) || Math.abs(b.change ?? Infinity) - Math.abs(a.change ?? Infinity) || b.build - a.build;
+  return drawn(a) - drawn(b) || Math.abs(b.change ?? Infinity) - Math.abs(a.change ?? Infinity) || compareBuildIds(b.build, a.build);
 }
 
 export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], recentCount = 12): JobOverview[] {
   const slo = new Map((rules ? sloOverview(db, rules) : []).map((s) => [s.job, s]));
   const regressions = recentRegressions(db, RECENT_BUILDS);
-  const recent = db.prepare<[string, number], { number: number; started_us: number | null; result: string | null }>(
-    `SELECT b.number, b.started_us, b.result FROM builds b JOIN jobs j ON j.id = b.job_id
-     WHERE j.name = ? ORDER BY b.number DESC LIMIT ?`,
+  const recent = db.prepare<
+    [string, number],
+    { number: BuildId; started_us: number | null; result: string | null; version: string | null }
+  >(
+    `SELECT b.number, b.started_us, b.result, b.version FROM builds b JOIN jobs j ON j.id = b.job_id
+     WHERE j.name = ? ORDER BY b.sort_key DESC LIMIT ?`,
   );
   return listJobs(db).map((j) => {
     const rows = recent.all(j.job, Math.max(recentCount, 21)).reverse();
@@ -55,7 +59,7 @@ export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], re
       ageUs,
       typicalGapUs,
       stale,
-      recent: rows.slice(-recentCount).map((r) => ({ number: r.number, result: r.result })),
+      recent: rows.slice(-recentCount).map((r) => ({ number: r.number, result: r.result, version: r.version })),
       slo: slo.get(j.job) ?? null,
       regressions: regressions
         .filter((r) => r.job === j.job)

@@ -4,7 +4,9 @@
 // of recomputing. They are recomputed for one job when its builds change
 // (ingest and uploads call refreshChangePoints; readers check the job's build
 // signature, so a database written by any other path is never stale).
+import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
+import { compareUrl } from '../links';
 import type { MetricName, NodeConfig } from '../model';
 import {
   DEFAULT_CHANGE_POINT_OPTIONS,
@@ -21,7 +23,14 @@ export interface ChangeRecord {
   metric: MetricName;
   stat: string;
   /** The first build of the new level. */
-  build: number;
+  build: BuildId;
+  /** The last build at the old level: the change happened between it and `build`. */
+  previousBuild: BuildId | null;
+  /** The Kubernetes versions the two builds tested, when known. */
+  previousVersion: string | null;
+  version: string | null;
+  /** The commits between the two builds on GitHub, when both commits are known. */
+  compareUrl: string | null;
   /** Median levels before and after the change. */
   before: number;
   after: number;
@@ -38,7 +47,8 @@ interface ValueRow {
   test_id: number;
   node_config_id: number;
   metric: MetricName;
-  number: number;
+  number: BuildId;
+  key: string;
   stats: string;
 }
 
@@ -48,7 +58,14 @@ interface StoredRow {
   machine: string;
   metric: MetricName;
   stat: string;
-  build: number;
+  build: BuildId;
+  previous_build: BuildId | null;
+  version: string | null;
+  previous_version: string | null;
+  commit_sha: string | null;
+  previous_commit: string | null;
+  repo: string | null;
+  previous_repo: string | null;
   before: number;
   after: number;
   change: number | null;
@@ -61,7 +78,10 @@ interface Found {
   nodeConfigId: number;
   metric: MetricName;
   stat: string;
-  build: number;
+  build: BuildId;
+  /** The build's order key. */
+  key: string;
+  previousBuild: BuildId | null;
   before: number;
   after: number;
   change: number | null;
@@ -75,57 +95,59 @@ interface Found {
  * count, newest ingest and ids. Equal signatures up to the last analysed build
  * mean builds were only appended since.
  */
-function signature(db: DB, job: number, upTo = Number.MAX_SAFE_INTEGER): string {
+function signature(db: DB, job: number, upTo = '~'): string {
   const b = db
-    .prepare<[number, number], { n: number; ingested: number | null; ids: number; last: number | null }>(
-      `SELECT count(*) AS n, max(ingested_us) AS ingested, total(id) AS ids, max(number) AS last
-       FROM builds WHERE job_id = ? AND number <= ?`,
+    .prepare<[number, string], { n: number; ingested: number | null; ids: number; last: string | null }>(
+      `SELECT count(*) AS n, max(ingested_us) AS ingested, total(id) AS ids, max(sort_key) AS last
+       FROM builds WHERE job_id = ? AND sort_key <= ?`,
     )
     .get(job, upTo)!;
-  return JSON.stringify({ n: b.n, ingested: b.ingested ?? 0, ids: b.ids, last: b.last ?? 0, opts: DEFAULT_CHANGE_POINT_OPTIONS });
+  return JSON.stringify({ n: b.n, ingested: b.ingested ?? 0, ids: b.ids, last: b.last ?? '', opts: DEFAULT_CHANGE_POINT_OPTIONS });
 }
 
 /**
  * Runs the detector on every series of a job (test x node config x metric x
- * stat) over its builds from `fromBuild` on, in build order; returns the
- * change points at `keepFrom` or later.
+ * stat) over its builds from order key `fromKey` on, in build order; returns
+ * the change points at `keepFrom` (an order key) or later.
  */
-function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>, fromBuild = 0, keepFrom = 0): Found[] {
+function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>, fromKey = '', keepFrom = ''): Found[] {
   const rows = db
-    .prepare<[number, number], ValueRow>(
-      `SELECT s.test_id, s.node_config_id, c.metric, c.build_number AS number, c.stats
+    .prepare<[number, string], ValueRow>(
+      `SELECT s.test_id, s.node_config_id, c.metric, c.build AS number, c.build_key AS key, c.stats
        FROM series s JOIN chart_points c ON c.series_id = s.id
-       WHERE s.job_id = ? AND c.build_number >= ?
-       ORDER BY s.id, c.metric, c.build_number`,
+       WHERE s.job_id = ? AND c.build_key >= ?
+       ORDER BY s.id, c.metric, c.build_key`,
     )
-    .all(job, fromBuild);
+    .all(job, fromKey);
   const found: Found[] = [];
   let start = 0;
   for (let i = 1; i <= rows.length; i++) {
     const a = rows[start];
     const b = rows[i];
     if (b && b.test_id === a.test_id && b.node_config_id === a.node_config_id && b.metric === a.metric) continue;
-    const byStat = new Map<string, { numbers: number[]; values: number[] }>();
+    const byStat = new Map<string, { builds: ValueRow[]; values: number[] }>();
     for (const r of rows.slice(start, i)) {
       for (const [stat, value] of Object.entries(JSON.parse(r.stats) as Record<string, number>)) {
         if (!Number.isFinite(value)) continue;
         let series = byStat.get(stat);
-        if (!series) byStat.set(stat, (series = { numbers: [], values: [] }));
-        series.numbers.push(r.number);
+        if (!series) byStat.set(stat, (series = { builds: [], values: [] }));
+        series.builds.push(r);
         series.values.push(value);
       }
     }
     start = i;
     for (const [stat, series] of byStat) {
       for (const cp of detectChangePoints(series.values, opts)) {
-        const build = series.numbers[cp.index];
-        if (build < keepFrom) continue;
+        const build = series.builds[cp.index];
+        if (build.key < keepFrom) continue;
         found.push({
           testId: a.test_id,
           nodeConfigId: a.node_config_id,
           metric: a.metric,
           stat,
-          build,
+          build: build.number,
+          key: build.key,
+          previousBuild: cp.index > 0 ? series.builds[cp.index - 1].number : null,
           before: cp.before,
           after: cp.after,
           change: Number.isFinite(cp.change) ? cp.change : null,
@@ -147,14 +169,14 @@ function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>
  */
 const TAIL_WINDOWS = 4;
 
-function tail(db: DB, job: number): { from: number; keep: number } | undefined {
+function tail(db: DB, job: number): { from: string; keep: string } | undefined {
   const window = DEFAULT_CHANGE_POINT_OPTIONS.window;
-  const numbers = db
-    .prepare<[number, number], { number: number }>('SELECT number FROM builds WHERE job_id = ? ORDER BY number DESC LIMIT ?')
+  const keys = db
+    .prepare<[number, number], { key: string }>('SELECT sort_key AS key FROM builds WHERE job_id = ? ORDER BY sort_key DESC LIMIT ?')
     .all(job, TAIL_WINDOWS * window)
-    .map((r) => r.number);
-  if (numbers.length < TAIL_WINDOWS * window) return undefined;
-  return { from: numbers[numbers.length - 1], keep: numbers[numbers.length - 1 - window] };
+    .map((r) => r.key);
+  if (keys.length < TAIL_WINDOWS * window) return undefined;
+  return { from: keys[keys.length - 1], keep: keys[keys.length - 1 - window] };
 }
 
 /**
@@ -166,8 +188,9 @@ function tail(db: DB, job: number): { from: number; keep: number } | undefined {
 export function refreshChangePoints(db: DB, job: string): number {
   const id = jobId(db, job);
   const insert = db.prepare(
-    `INSERT INTO change_points (job_id, test_id, node_config_id, metric, stat, build, before, after, change, p_value, regression)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO change_points (job_id, test_id, node_config_id, metric, stat, build, previous_build, before, after, change,
+                                p_value, regression)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db
     .transaction(() => {
@@ -177,11 +200,21 @@ export function refreshChangePoints(db: DB, job: string): number {
       const last = state ? lastAnalysed(state.builds_signature) : undefined;
       const appended = last !== undefined && state!.builds_signature === signature(db, id, last);
       const t = appended ? tail(db, id) : undefined;
-      const keep = t && last !== undefined && t.keep <= last ? t.keep : 0;
-      const found = findChangePoints(db, id, {}, keep ? t!.from : 0, keep);
-      db.prepare('DELETE FROM change_points WHERE job_id = ? AND build >= ?').run(id, keep);
+      const keep = t && last !== undefined && t.keep <= last ? t.keep : '';
+      const found = findChangePoints(db, id, {}, keep ? t!.from : '', keep);
+      if (keep) {
+        db.prepare(
+          `DELETE FROM change_points WHERE job_id = ?
+             AND build IN (SELECT number FROM builds WHERE job_id = change_points.job_id AND sort_key >= ?)`,
+        ).run(id, keep);
+      } else {
+        db.prepare('DELETE FROM change_points WHERE job_id = ?').run(id);
+      }
       for (const f of found) {
-        insert.run(id, f.testId, f.nodeConfigId, f.metric, f.stat, f.build, f.before, f.after, f.change, f.pValue, f.regression ? 1 : 0);
+        insert.run(
+          id, f.testId, f.nodeConfigId, f.metric, f.stat, f.build, f.previousBuild,
+          f.before, f.after, f.change, f.pValue, f.regression ? 1 : 0,
+        );
       }
       db.prepare(
         `INSERT INTO change_point_state (job_id, builds_signature, computed_us) VALUES (?, ?, ?)
@@ -193,10 +226,10 @@ export function refreshChangePoints(db: DB, job: string): number {
 }
 
 /** The newest build a stored signature covers; undefined for a signature this version did not write. */
-function lastAnalysed(sig: string): number | undefined {
+function lastAnalysed(sig: string): string | undefined {
   try {
     const last = (JSON.parse(sig) as { last?: unknown }).last;
-    return typeof last === 'number' ? last : undefined;
+    return typeof last === 'string' ? last : undefined;
   } catch {
     return undefined;
   }
@@ -212,9 +245,20 @@ function ensureFresh(db: DB, job: string): number {
   return id;
 }
 
-const STORED = `SELECT t.name AS test, n.image, n.machine, c.metric, c.stat, c.build, c.before, c.after, c.change,
-                       c.p_value, c.regression
-                FROM change_points c JOIN tests t ON t.id = c.test_id JOIN node_configs n ON n.id = c.node_config_id`;
+const STORED = `SELECT t.name AS test, n.image, n.machine, c.metric, c.stat, c.build, c.previous_build,
+                       b.version, pb.version AS previous_version, b.commit_sha, pb.commit_sha AS previous_commit,
+                       b.repo, pb.repo AS previous_repo, c.before, c.after, c.change, c.p_value, c.regression
+                FROM change_points c JOIN tests t ON t.id = c.test_id JOIN node_configs n ON n.id = c.node_config_id
+                LEFT JOIN builds b ON b.job_id = c.job_id AND b.number = c.build
+                LEFT JOIN builds pb ON pb.job_id = c.job_id AND pb.number = c.previous_build`;
+
+/** The GitHub comparison between the last build at the old level and the first at the new one. */
+function blameUrl(r: StoredRow): string | null {
+  if (!r.commit_sha || !r.previous_commit || r.commit_sha === r.previous_commit) return null;
+  const repo = r.repo ?? r.previous_repo;
+  if (!repo || (r.previous_repo && r.repo && r.previous_repo !== r.repo)) return null;
+  return compareUrl(repo, r.previous_commit, r.commit_sha);
+}
 
 function toRecord(r: StoredRow): ChangeRecord {
   return {
@@ -224,6 +268,10 @@ function toRecord(r: StoredRow): ChangeRecord {
     metric: r.metric,
     stat: r.stat,
     build: r.build,
+    previousBuild: r.previous_build,
+    previousVersion: r.previous_version,
+    version: r.version,
+    compareUrl: blameUrl(r),
     before: r.before,
     after: r.after,
     change: r.change,
@@ -249,7 +297,7 @@ export function listRegressions(db: DB, job: string, opts: Partial<ChangePointOp
   const id = ensureFresh(db, job);
   return db
     .prepare<[number], StoredRow>(
-      `${STORED} WHERE c.job_id = ? ORDER BY c.build DESC, t.name, n.image, n.machine, c.metric, c.stat`,
+      `${STORED} WHERE c.job_id = ? ORDER BY b.sort_key DESC, t.name, n.image, n.machine, c.metric, c.stat`,
     )
     .all(id)
     .map(toRecord);
@@ -266,31 +314,48 @@ function computeAdHoc(db: DB, job: string, opts: Partial<ChangePointOptions>): C
       .all()
       .map((n) => [n.id, n]),
   );
+  const builds = new Map(
+    db
+      .prepare<[number], { number: BuildId; version: string | null; commit_sha: string | null; repo: string | null }>(
+        'SELECT number, version, commit_sha, repo FROM builds WHERE job_id = ?',
+      )
+      .all(id)
+      .map((b) => [b.number, b]),
+  );
   return findChangePoints(db, id, opts)
-    .map((f) =>
-      toRecord({
+    .sort(
+      (a, b) =>
+        cmp(b.key, a.key) ||
+        cmp(tests.get(a.testId)!, tests.get(b.testId)!) ||
+        cmp(nodes.get(a.nodeConfigId)!.image, nodes.get(b.nodeConfigId)!.image) ||
+        cmp(nodes.get(a.nodeConfigId)!.machine, nodes.get(b.nodeConfigId)!.machine) ||
+        cmp(a.metric, b.metric) ||
+        cmp(a.stat, b.stat),
+    )
+    .map((f) => {
+      const b = builds.get(f.build);
+      const pb = f.previousBuild === null ? undefined : builds.get(f.previousBuild);
+      return toRecord({
         test: tests.get(f.testId)!,
         image: nodes.get(f.nodeConfigId)!.image,
         machine: nodes.get(f.nodeConfigId)!.machine,
         metric: f.metric,
         stat: f.stat,
         build: f.build,
+        previous_build: f.previousBuild,
+        version: b?.version ?? null,
+        previous_version: pb?.version ?? null,
+        commit_sha: b?.commit_sha ?? null,
+        previous_commit: pb?.commit_sha ?? null,
+        repo: b?.repo ?? null,
+        previous_repo: pb?.repo ?? null,
         before: f.before,
         after: f.after,
         change: f.change,
         p_value: f.pValue,
         regression: f.regression ? 1 : 0,
-      }),
-    )
-    .sort(
-      (a, b) =>
-        b.build - a.build ||
-        cmp(a.test, b.test) ||
-        cmp(a.image, b.image) ||
-        cmp(a.machine, b.machine) ||
-        cmp(a.metric, b.metric) ||
-        cmp(a.stat, b.stat),
-    );
+      });
+    });
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -307,7 +372,7 @@ export function changePointsFor(
   return db
     .prepare<[number, string, string, string, string], StoredRow>(
       `${STORED} WHERE c.job_id = ? AND t.name = ? AND n.image = ? AND n.machine = ? AND c.metric = ?
-       ORDER BY c.build, c.stat`,
+       ORDER BY b.sort_key, c.stat`,
     )
     .all(id, test, node.image, node.machine, metric)
     .map(toRecord);
@@ -316,16 +381,13 @@ export function changePointsFor(
 /** Regressions of every job whose first bad build is `sinceBuilds` builds old or newer, for the overview. */
 export function recentRegressions(db: DB, sinceBuilds = 10): Array<ChangeRecord & { job: string }> {
   const jobs = db.prepare<[], { name: string }>('SELECT name FROM jobs ORDER BY name').all();
+  const recent = db.prepare<[string, number], { number: BuildId }>(
+    `SELECT b.number FROM builds b JOIN jobs j ON j.id = b.job_id WHERE j.name = ? ORDER BY b.sort_key DESC LIMIT ?`,
+  );
   return jobs.flatMap(({ name }) => {
-    const numbers = db
-      .prepare<[string, number], { number: number }>(
-        `SELECT b.number FROM builds b JOIN jobs j ON j.id = b.job_id WHERE j.name = ? ORDER BY b.number DESC LIMIT ?`,
-      )
-      .all(name, sinceBuilds)
-      .map((r) => r.number);
-    const oldest = numbers.length ? numbers[numbers.length - 1] : Infinity;
+    const builds = new Set(recent.all(name, sinceBuilds).map((r) => r.number));
     return listRegressions(db, name)
-      .filter((c) => c.regression && c.build >= oldest)
+      .filter((c) => c.regression && builds.has(c.build))
       .map((c) => ({ job: name, ...c }));
   });
 }

@@ -3,7 +3,9 @@
 // kubelet and runtime CPU and memory on the same time axis, and the
 // kubelet's own per-pod startup SLO durations.
 import type { DB } from '../db/open';
-import type { Micros, NodeConfig, ProbeEvent } from '../model';
+import type { BuildId } from '../build-id';
+import { buildLinks, type LinkTemplates } from '../links';
+import type { BuildLinks, Micros, NodeConfig, ProbeEvent } from '../model';
 import { summarize, type Summary } from '../stats';
 import { startupOrder } from '../tracing';
 import { SelectionError } from './errors';
@@ -39,8 +41,12 @@ export interface PodStartupSummary {
 
 export interface RunSeries {
   job: string;
-  build: number;
+  build: BuildId;
   started: Micros | null;
+  result: string | null;
+  version: string | null;
+  commit: string | null;
+  links: BuildLinks;
   /** Every run of the build, for the run picker. */
   runs: RunRef[];
   run: RunRef & { host: string | null; description: string | null };
@@ -62,11 +68,16 @@ interface RunRow {
   probes: number;
 }
 
-export function runSeries(db: DB, q: { job: string; build: number; test?: string; image?: string; machine?: string }): RunSeries {
+export function runSeries(
+  db: DB,
+  q: { job: string; build: BuildId; test?: string; image?: string; machine?: string },
+  templates?: LinkTemplates,
+): RunSeries {
   const build = db
-    .prepare<[number, number], { id: number; started_us: number | null }>(
-      'SELECT id, started_us FROM builds WHERE job_id = ? AND number = ?',
-    )
+    .prepare<
+      [number, BuildId],
+      { id: number; started_us: number | null; result: string | null; version: string | null; commit_sha: string | null; prow_url: string | null }
+    >('SELECT id, started_us, result, version, commit_sha, prow_url FROM builds WHERE job_id = ? AND number = ?')
     .get(jobId(db, q.job), q.build);
   if (!build) throw new SelectionError(`no build ${q.build} in job ${q.job}`);
   const rows = db
@@ -126,6 +137,10 @@ export function runSeries(db: DB, q: { job: string; build: number; test?: string
     job: q.job,
     build: q.build,
     started: build.started_us,
+    result: build.result,
+    version: build.version,
+    commit: build.commit_sha,
+    links: buildLinks(q.job, { number: q.build, prowUrl: build.prow_url }, templates),
     runs: rows.map((r) => ({ test: r.test, image: r.image, machine: r.machine })),
     run: { test: run.test, image: run.image, machine: run.machine, host: run.host, description: run.description },
     t0,

@@ -4,6 +4,7 @@
 // Builds chart draws. Also where the rules come from: `--slo FILE`,
 // $KPD_SLO, data/slo.json, else the built-in defaults.
 import fs from 'node:fs';
+import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import type { MetricName, NodeConfig } from '../model';
 import { DEFAULT_SLOS, evaluateSlo, parseSloConfig, sloApplies, type SloRule } from '../slo';
@@ -26,7 +27,7 @@ export function loadSloRules(file?: string): SloRule[] {
 
 export interface SloResult {
   slo: string;
-  build: number;
+  build: BuildId;
   test: string;
   image: string;
   machine: string;
@@ -44,7 +45,7 @@ export interface SloResult {
 export interface SloStatus {
   job: string;
   /** The build checked; null when the job has no builds. */
-  build: number | null;
+  build: BuildId | null;
   /** False when any result is a violation. */
   ok: boolean;
   results: SloResult[];
@@ -69,22 +70,22 @@ interface StatRow {
  * Every rule against every run of one build (the job's newest when `build`
  * is absent) that the rule covers, in rule order, then test and node order.
  */
-export function sloStatus(db: DB, job: string, build: number | undefined, rules: readonly SloRule[]): SloStatus {
+export function sloStatus(db: DB, job: string, build: BuildId | undefined, rules: readonly SloRule[]): SloStatus {
   const id = jobId(db, job);
   const row =
     build === undefined
-      ? db.prepare<[number], { id: number; number: number }>(
-          'SELECT id, number FROM builds WHERE job_id = ? ORDER BY number DESC LIMIT 1',
+      ? db.prepare<[number], { id: number; number: BuildId }>(
+          'SELECT id, number FROM builds WHERE job_id = ? ORDER BY sort_key DESC LIMIT 1',
         ).get(id)
-      : db.prepare<[number, number], { id: number; number: number }>(
+      : db.prepare<[number, BuildId], { id: number; number: BuildId }>(
           'SELECT id, number FROM builds WHERE job_id = ? AND number = ?',
         ).get(id, build);
   if (!row) {
     if (build === undefined) return { job, build: null, ok: true, results: [] };
     const recent = db
-      .prepare<[number], { number: number }>('SELECT number FROM builds WHERE job_id = ? ORDER BY number DESC LIMIT 10')
+      .prepare<[number], { number: BuildId }>('SELECT number FROM builds WHERE job_id = ? ORDER BY sort_key DESC LIMIT 10')
       .all(id)
-      .map((r) => String(r.number));
+      .map((r) => r.number);
     throw new SelectionError(`no build ${build} in job ${job}`, recent);
   }
   const runs = db
@@ -130,7 +131,7 @@ export function sloStatus(db: DB, job: string, build: number | undefined, rules:
 
 export interface JobSloSummary {
   job: string;
-  build: number | null;
+  build: BuildId | null;
   ok: boolean;
   /** Results judged (with a value) and how many of them are violations. */
   checked: number;

@@ -2,7 +2,8 @@
 // one series (reading only the two probes of the builds in the window), and
 // for one build the segment breakdown of pod startup and the slowest pods.
 import type { DB } from '../db/open';
-import type { Micros, ProbeEvent } from '../model';
+import { buildLinks, type LinkTemplates } from '../links';
+import type { BuildLinks, Micros, ProbeEvent } from '../model';
 import { PROBES } from '../model';
 import {
   segmentBreakdown,
@@ -13,7 +14,8 @@ import {
   type SlowPod,
   type TraceResult,
 } from '../tracing';
-import { buildWindow, type BuildRangeQuery, type BuildWindow } from './builds';
+import type { BuildId } from '../build-id';
+import { resolveWindow, type BuildRangeQuery, type BuildWindow, type ResolvedWindow } from './builds';
 import { SelectionError } from './errors';
 import { resolveSelection, type ResolvedSelection, type Selection } from './selection';
 
@@ -31,13 +33,13 @@ export const PROBE_ORIGINS: Record<string, string> = {
 };
 
 export interface TraceQuery extends Selection {
-  build: number;
+  build: BuildId;
   from: string;
   to: string;
 }
 
 export interface RunTrace extends TraceResult {
-  build: number;
+  build: BuildId;
   test: string;
   image: string;
   machine: string;
@@ -45,8 +47,11 @@ export interface RunTrace extends TraceResult {
 
 interface RunRow {
   id: number;
-  number: number;
+  number: BuildId;
   started_us: number | null;
+  version: string | null;
+  result: string | null;
+  prow_url: string | null;
 }
 
 interface EventRow {
@@ -67,13 +72,17 @@ const toEvent = (r: EventRow): ProbeEvent => ({
   source: r.source,
 });
 
-function runsIn(db: DB, sel: ResolvedSelection, lo: number, hi: number): RunRow[] {
+const RUNS = `SELECT r.id, r.build AS number, r.build_started_us AS started_us, b.version, b.result, b.prow_url
+              FROM runs r JOIN builds b ON b.id = r.build_id`;
+
+function runsIn(db: DB, sel: ResolvedSelection, w: ResolvedWindow): RunRow[] {
   return db
-    .prepare<[number, number, number], RunRow>(
-      `SELECT id, build_number AS number, build_started_us AS started_us FROM runs
-       WHERE series_id = ? AND build_number BETWEEN ? AND ? ORDER BY build_number`,
-    )
-    .all(sel.seriesId, lo, hi);
+    .prepare<[number, ...string[]], RunRow>(`${RUNS} WHERE r.series_id = ? AND ${w.where} ORDER BY r.build_key`)
+    .all(sel.seriesId, ...w.args);
+}
+
+function runOf(db: DB, sel: ResolvedSelection, build: BuildId): RunRow | undefined {
+  return db.prepare<[number, BuildId], RunRow>(`${RUNS} WHERE r.series_id = ? AND r.build = ?`).get(sel.seriesId, build);
 }
 
 function eventsOf(db: DB, runId: number, probes?: readonly [string, string]): ProbeEvent[] {
@@ -108,15 +117,18 @@ function probesOf(db: DB, runIds: readonly number[]): Map<string, 'test' | 'kube
 /** `kpd trace` and GET /api/v1/jobs/[job]/trace: one build's latency between two probes. */
 export function traceRun(db: DB, q: TraceQuery): RunTrace {
   const sel = resolveSelection(db, q);
-  const run = runsIn(db, sel, q.build, q.build)[0];
+  const run = runOf(db, sel, q.build);
   if (!run) throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
   const result = traceLatency(eventsOf(db, run.id, [q.from, q.to]), q.from, q.to);
   return { ...result, build: q.build, test: sel.test, image: sel.node.image, machine: sel.node.machine };
 }
 
 export interface TracePoint extends TraceResult {
-  build: number;
+  build: BuildId;
   started: Micros | null;
+  version: string | null;
+  result: string | null;
+  links: BuildLinks;
 }
 
 export interface ProbeInfo {
@@ -138,7 +150,7 @@ export interface TracingView {
   to: string;
   acrossBuilds: TracePoint[];
   /** The build the breakdown is for: the one asked for, else the newest of the window. */
-  build: number | null;
+  build: BuildId | null;
   segments: SegmentSummary[];
   slowest: SlowPod[];
 }
@@ -148,7 +160,7 @@ export interface TracingQuery extends Selection {
   /** Probes; default: the first and last pod-matched probes of startup order. */
   from?: string;
   to?: string;
-  build?: number;
+  build?: BuildId;
   /** Slowest pods to list. */
   limit?: number;
 }
@@ -162,10 +174,11 @@ function defaultPair(probes: ProbeInfo[]): [string, string] {
   return [all[0] ?? 'create', all[all.length - 1] ?? 'running'];
 }
 
-export function tracingView(db: DB, q: TracingQuery): TracingView {
+export function tracingView(db: DB, q: TracingQuery, templates?: LinkTemplates): TracingView {
   const sel = resolveSelection(db, q);
-  const window = buildWindow(db, sel, q.range ?? {});
-  const runs = window.from === null ? [] : runsIn(db, sel, window.from, window.to!);
+  const resolved = resolveWindow(db, sel, q.range ?? {});
+  const { window } = resolved;
+  const runs = runsIn(db, sel, resolved);
   const seen = probesOf(db, runs.map((r) => r.id));
   const probes = startupOrder([...seen.keys()], []).map((probe) => ({ probe, source: seen.get(probe)! }));
   const [defFrom, defTo] = defaultPair(probes);
@@ -175,10 +188,13 @@ export function tracingView(db: DB, q: TracingQuery): TracingView {
   const acrossBuilds = runs.map((r) => ({
     build: r.number,
     started: r.started_us,
+    version: r.version,
+    result: r.result,
+    links: buildLinks(q.job, { number: r.number, prowUrl: r.prow_url }, templates),
     ...traceLatency(eventsOf(db, r.id, [from, to]), from, to),
   }));
 
-  const chosen = (q.build !== undefined ? runsIn(db, sel, q.build, q.build)[0] : undefined) ?? runs[runs.length - 1];
+  const chosen = q.build !== undefined ? runOf(db, sel, q.build) : runs[runs.length - 1];
   if (q.build !== undefined && chosen?.number !== q.build) {
     throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
   }

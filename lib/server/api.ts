@@ -30,10 +30,3 @@ export function answer(fn: () => unknown): Response {
 }
 
 export class BadRequest extends Error {}
-
-export function intParam(params: URLSearchParams, name: string): number | undefined {
-  const v = params.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^\d+$/.test(v)) throw new BadRequest(`${name} must be a whole number`);
-  return Number(v);
-}

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { formatValue } from '../../app/components/format';
 import { launch, shot } from './browser';
 
-const JOB = 'ci-kubernetes-node-kubelet-benchmark';
+const JOB = 'demo-node-kubelet-benchmark';
 const TEST = 'density_create_batch_105_0_0';
 const COS = { image: 'cos-stable-117-18613-0-79', machine: 'cpu:2core,memory:7.5GB' };
 const UBUNTU = 'ubuntu-gke-2204-1-28-v20241030';
@@ -14,10 +14,17 @@ const base = inject('baseUrl');
 
 let browser: BrowserContext;
 let page: Page;
+/** The demo's builds, oldest first: Prow IDs of 19 digits, with versions. */
+let builds: { number: string; version: string | null; result: string | null; links: { prow: string | null } }[];
+let FIRST: string;
+let LAST: string;
 
 beforeAll(async () => {
   browser = await launch();
   page = await browser.newPage();
+  builds = (await api<{ builds: typeof builds }>(`/api/v1/jobs/${JOB}/builds`)).builds;
+  FIRST = builds[0].number;
+  LAST = builds[builds.length - 1].number;
 });
 afterAll(async () => {
   await browser?.close();
@@ -36,7 +43,7 @@ async function open(path: string) {
 }
 
 /** Hovers the last point of a line chart and returns the tooltip's build and values per stat. */
-async function lastPointTooltip(chart: string): Promise<{ build: string; values: Record<string, string> }> {
+async function lastPointTooltip(chart: string): Promise<{ build: string; meta: string; values: Record<string, string> }> {
   const dots = page.locator(`[data-chart="${chart}"] .recharts-line-dots`).first().locator('circle');
   await dots.last().hover();
   const tip = page.locator(`[data-tooltip="${chart}"]`);
@@ -45,7 +52,7 @@ async function lastPointTooltip(chart: string): Promise<{ build: string; values:
   for (const row of await tip.locator('[data-stat]').all()) {
     values[(await row.getAttribute('data-stat'))!] = (await row.locator('[data-value]').textContent())!;
   }
-  return { build: (await tip.locator('[data-build]').textContent())!, values };
+  return { build: (await tip.locator('[data-build]').textContent())!, meta: (await tip.locator('[data-build-meta]').textContent())!, values };
 }
 
 /** Clicks a point as a person does: hover until the tooltip shows, then click (the active dot sits on top of it). */
@@ -65,7 +72,7 @@ describe('Overview', () => {
     const slo = await api<{ ok: boolean; results: { ok: boolean | null }[] }>(`/api/v1/jobs/${JOB}/slo`);
     const violations = slo.results.filter((r) => r.ok === false).length;
     await expect(row.locator('[data-slo]').textContent()).resolves.toBe(slo.ok ? 'met' : `${violations} violated`);
-    const { jobs } = await api<{ jobs: { job: string; regressions: { metric: string; stat: string; build: number }[] }[] }>('/api/v1/jobs');
+    const { jobs } = await api<{ jobs: { job: string; regressions: { metric: string; stat: string; build: string }[] }[] }>('/api/v1/jobs');
     const recent = jobs.find((j) => j.job === JOB)!.regressions;
     const cell = await row.locator('[data-regressions]').textContent();
     expect(cell).toEqual(recent.length ? expect.stringMatching(new RegExp(`^${recent.length} ${recent[0].metric} ${recent[0].stat} `)) : 'none');
@@ -76,7 +83,7 @@ describe('Overview', () => {
 });
 
 describe('Builds', () => {
-  it('draws the six charts with units and build numbers on the axes', async () => {
+  it('draws the six charts with units, one step per build labelled by date, whatever the gap between IDs', async () => {
     await open(`/jobs/${JOB}/builds?${q({ test: TEST, ...COS })}`);
     const charts = page.locator('figure[data-chart]');
     await expect(charts.count()).resolves.toBe(6);
@@ -90,20 +97,40 @@ describe('Builds', () => {
     expect((await labels('latency')).slice(0, 2)).toEqual(['build', 'ms']);
     expect(await labels('latency')).toContain('pod-startup-p99: Perc99 ≤ 5000');
     expect((await labels('kubelet_memory')).slice(0, 2)).toEqual(['build', 'MB']);
-    await expect(page.locator('[data-window]').textContent()).resolves.toBe('builds 1840–1851 (12 of 12)');
+    expect(FIRST).toMatch(/^\d{19}$/);
+    await expect(page.locator('[data-window]').textContent()).resolves.toBe(`builds ${FIRST}–${LAST} (12 of 12)`);
+    // The demo builds every 8 hours over 4 days: ticks are dates (MM-DD), or times (HH:MM) after a tick of the same day.
+    const ticks = await page.locator('[data-chart="latency"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents();
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks[0]).toMatch(/^\d\d-\d\d$/);
+    for (const t of ticks) expect(t).toMatch(/^(\d\d-\d\d|\d\d:\d\d)$/);
     await expect(page.locator('[data-description]').textContent()).resolves.toBe('create 105 pods with 0s interval [Benchmark]');
     await page.screenshot({ path: shot('builds-1280'), fullPage: true });
   });
 
-  it("shows the API's numbers in the tooltip", async () => {
-    type Charts = { charts: { metric: string; points: { build: number; stats: Record<string, number> }[] }[] };
+  it("shows the API's numbers in the tooltip, with the build's full ID, version and result", async () => {
+    type Charts = { charts: { metric: string; points: { build: string; version: string; result: string; stats: Record<string, number> }[] }[] };
     const data = await api<Charts>(`/api/v1/jobs/${JOB}/charts?${q({ test: TEST, ...COS })}`);
     for (const metric of ['latency', 'kubelet_memory']) {
       const last = data.charts.find((c) => c.metric === metric)!.points.at(-1)!;
       const tip = await lastPointTooltip(metric);
-      expect(tip.build).toBe(String(last.build));
+      expect(tip.build).toBe(LAST);
+      expect(last.build).toBe(LAST);
+      expect(tip.meta).toContain(last.version);
+      expect(tip.meta).toContain(last.result);
       expect(tip.values).toEqual(Object.fromEntries(Object.entries(last.stats).map(([k, v]) => [k, formatValue(v)])));
     }
+  });
+
+  it('puts the builds on a time axis one click away, and back', async () => {
+    await open(`/jobs/${JOB}/builds?${q({ test: TEST, ...COS })}`);
+    await page.locator('[data-axis-toggle] a', { hasText: 'time' }).click();
+    await page.waitForURL((u) => u.searchParams.get('x') === 'time');
+    await expect(page.locator('[data-chart="latency"] .recharts-label').first().textContent()).resolves.toBe('build start (UTC)');
+    await expect(page.locator('[data-chart="latency"] path.recharts-curve').count()).resolves.toBeGreaterThanOrEqual(2);
+    await page.locator('[data-axis-toggle] a', { hasText: 'builds' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('x'));
+    await expect(page.locator('[data-chart="latency"] .recharts-label').first().textContent()).resolves.toBe('build');
   });
 
   it('changes the node config and the range in the URL, and the URL reproduces the view', async () => {
@@ -112,7 +139,7 @@ describe('Builds', () => {
     await page.waitForURL((u) => u.searchParams.get('image') === UBUNTU);
     await page.locator('[data-selbar] select[name="last"]').selectOption('10');
     await page.waitForURL((u) => u.searchParams.get('last') === '10');
-    await expect(page.locator('[data-window]').textContent()).resolves.toBe('builds 1842–1851 (10 of 12)');
+    await expect(page.locator('[data-window]').textContent()).resolves.toBe(`builds ${builds[2].number}–${LAST} (10 of 12)`);
     const url = page.url();
     const subject = await page.locator('[data-subject]').textContent();
     expect(new URL(url).searchParams.get('machine')).toBe('cpu:4core,memory:15GB');
@@ -129,11 +156,22 @@ describe('Builds', () => {
     await expect(page.locator('.testname').textContent()).resolves.toBe('density_create_batch_10_0_0');
   });
 
-  it("opens a build's time series when a point is clicked", async () => {
+  it("pins a clicked build with its links to Prow and to its time series, which opens", async () => {
     await open(`/jobs/${JOB}/builds?${q({ test: TEST, ...COS })}`);
     await clickPoint('latency', 'last');
-    await page.waitForURL(`**/jobs/${JOB}/builds/1851/series?**`);
+    const pinned = page.locator('[data-pinned="latency"]');
+    await pinned.waitFor();
+    await expect(pinned.locator('b').textContent()).resolves.toBe(LAST);
+    await expect(pinned.locator('[data-link="prow"]').getAttribute('href')).resolves.toBe(
+      `https://prow.k8s.io/view/gs/kubernetes-ci-logs/logs/${JOB}/${LAST}`,
+    );
+    expect(builds.at(-1)!.links.prow).toBe(`https://prow.k8s.io/view/gs/kubernetes-ci-logs/logs/${JOB}/${LAST}`);
+    await pinned.locator('[data-link="series"]').click();
+    await page.waitForURL(`**/jobs/${JOB}/builds/${LAST}/series?**`);
     expect(new URL(page.url()).searchParams.get('test')).toBe(TEST);
+    await expect(page.locator('[data-build]').textContent()).resolves.toBe(LAST);
+    await expect(page.locator('[data-version]').textContent()).resolves.toBe(builds.at(-1)!.version);
+    await expect(page.locator('[data-link="prow"]').getAttribute('href')).resolves.toBe(builds.at(-1)!.links.prow);
   });
 
   it('works on a narrow window without sideways scrolling', async () => {
@@ -149,7 +187,7 @@ describe('Builds', () => {
 
 describe('Time series', () => {
   it('draws the default probes, toggles the others into the URL, and draws CPU and memory', async () => {
-    await open(`/jobs/${JOB}/builds/1851/series?${q({ test: TEST, ...COS })}`);
+    await open(`/jobs/${JOB}/builds/${LAST}/series?${q({ test: TEST, ...COS })}`);
     const probes = page.locator('[data-chart="probes"]');
     await probes.locator('path.recharts-curve').first().waitFor();
     await expect(probes.locator('path.recharts-curve').count()).resolves.toBe(4);
@@ -199,7 +237,7 @@ describe('Tracing', () => {
     await page.locator('[data-chart="trace"] path.recharts-curve').first().waitFor();
     await expect(page.locator('[data-chart="trace"] path.recharts-curve').count()).resolves.toBe(3);
     const trace = await api<{ p50: number; count: number; matchedBy: string }>(
-      `/api/v1/jobs/${JOB}/trace?${q({ build: '1851', test: TEST, ...COS, from: 'pod_config_change', to: 'watch_observed_running' })}`,
+      `/api/v1/jobs/${JOB}/trace?${q({ build: LAST, test: TEST, ...COS, from: 'pod_config_change', to: 'watch_observed_running' })}`,
     );
     await expect(page.locator('[data-trace] [data-k="p50"] .v').textContent()).resolves.toBe(`${formatValue(trace.p50)}ms`);
     await expect(page.locator('[data-trace] [data-k="count"] .v').textContent()).resolves.toBe(String(trace.count));
@@ -213,8 +251,9 @@ describe('Tracing', () => {
     await page.locator('select[name="to"]').selectOption('infra_container_start');
     await page.waitForURL((u) => u.searchParams.get('to') === 'infra_container_start');
     await clickPoint('trace', 'first');
-    await page.waitForURL((u) => u.searchParams.get('build') === '1840');
-    await expect(page.locator('[data-build-heading]').textContent()).resolves.toMatch(/^Build 1840/);
+    await page.waitForURL((u) => u.searchParams.get('build') === FIRST);
+    await expect(page.locator('[data-build-heading]').textContent()).resolves.toMatch(new RegExp(`^Build ${FIRST}`));
+    await expect(page.locator('p[data-build-meta]').textContent()).resolves.toContain(builds[0].version!);
     expect(new URL(page.url()).searchParams.get('to')).toBe('infra_container_start');
   });
 

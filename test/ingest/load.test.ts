@@ -21,7 +21,7 @@ describe('writeBuild', () => {
     const series = metricSeries(db, { job: 'ci-kubernetes-node-kubelet-benchmark', test: 'density_create_batch_105_0_0', metric: 'latency' });
     expect(series).toEqual({
       unit: 'ms',
-      series: [{ build: 1201, started: 1_700_215_000_000_000 + 1201 * 3_600_000_000, stats: { Perc50: 1843.2, Perc90: 2950.1, Perc99: 3310.7, Perc100: 3402 } }],
+      series: [{ build: '1201', started: 1_700_215_000_000_000 + 1201 * 3_600_000_000, stats: { Perc50: 1843.2, Perc90: 2950.1, Perc99: 3310.7, Perc100: 3402 } }],
     });
   });
 
@@ -92,8 +92,8 @@ describe('writeBuild', () => {
     writeBuild(db, buildRecord(12));
     writeBuild(db, buildRecord(3, { report: { files: [], warnings: [{ file: 'build-log.txt', line: 40, message: 'cut short' }], runs: 1, metrics: 2, probeEvents: 2 } }));
     expect(listBuilds(db, 'ci-kubernetes-node-kubelet-benchmark').map((b) => [b.number, b.runs, b.warnings])).toEqual([
-      [3, 1, 1],
-      [12, 1, 0],
+      ['3', 1, 1],
+      ['12', 1, 0],
     ]);
   });
 });

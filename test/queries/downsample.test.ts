@@ -40,11 +40,11 @@ describe('metricPanel over a long window', () => {
     expect(latency.downsampledFrom).toBe(1000);
     expect(latency.points.length).toBeLessThanOrEqual(100);
     const builds = latency.points.map((p) => p.build);
-    expect(builds).toEqual([...builds].sort((a, b) => a - b));
-    expect(latency.points.find((p) => p.build === 618)?.stats).toEqual({ Perc50: 450, Perc99: 900 });
+    expect(builds).toEqual([...builds].sort((a, b) => Number(a) - Number(b)));
+    expect(latency.points.find((p) => p.build === '618')?.stats).toEqual({ Perc50: 450, Perc99: 900 });
     expect(latency.points.slice(0, 2).map((p) => [p.build, p.stats.Perc99])).toEqual([
-      [1, 100],
-      [7, 106],
+      ['1', 100],
+      ['7', 106],
     ]);
   });
 });

@@ -35,10 +35,10 @@ describe('jobsOverview with SLO rules', () => {
     for (let n = 1; n <= 30; n++) writeBuild(db, build(n, rnd));
     refreshChangePoints(db, JOB);
     const [job] = jobsOverview(db, 1_800_000_000_000_000, DEFAULT_SLOS);
-    expect(job.slo).toEqual({ job: JOB, build: 30, ok: false, checked: 1, violations: 1 });
+    expect(job.slo).toEqual({ job: JOB, build: '30', ok: false, checked: 1, violations: 1 });
     expect(job.regressions.map((r) => [r.metric, r.stat, r.build, r.regression])).toEqual([
-      ['latency', 'Perc99', 25, true],
-      ['kubelet_cpu', 'Perc05', 25, true],
+      ['latency', 'Perc99', '25', true],
+      ['kubelet_cpu', 'Perc05', '25', true],
     ]);
     expect(job.regressions[0].change).toBeGreaterThan(0.6);
   });

@@ -12,6 +12,9 @@ import { PROBE_ORIGINS, traceRun, tracingView } from '../../lib/queries/tracing'
 import { freshDb } from '../helpers';
 import { COS, JOB, T0, TEST, UBUNTU, fillJob } from './fixture';
 
+/** Jenkins-era build numbers: no Prow page to link to. */
+const NO_LINKS = { prow: null, artifacts: null };
+
 let db: DB;
 beforeAll(() => {
   db = freshDb().db;
@@ -21,10 +24,10 @@ beforeAll(() => {
 describe('buildWindow', () => {
   it('takes the last N builds of the series within the bounds', () => {
     const sel = resolveSelection(db, { job: JOB, test: TEST, ...COS });
-    expect(buildWindow(db, sel, { last: 2 })).toEqual({ from: 102, to: 103, builds: 2, first: 101, last: 103, total: 3 });
-    expect(buildWindow(db, sel, { to: 102, last: 1 })).toEqual({ from: 102, to: 102, builds: 1, first: 101, last: 103, total: 3 });
-    expect(buildWindow(db, sel, {})).toMatchObject({ from: 101, to: 103, builds: 3 });
-    expect(buildWindow(db, sel, { from: 200 })).toMatchObject({ from: null, to: null, builds: 0, total: 3 });
+    expect(buildWindow(db, sel, { last: 2 })).toEqual({ from: '102', to: '103', builds: 2, first: '101', last: '103', total: 3 });
+    expect(buildWindow(db, sel, { to: '102', last: 1 })).toEqual({ from: '102', to: '102', builds: 1, first: '101', last: '103', total: 3 });
+    expect(buildWindow(db, sel, {})).toMatchObject({ from: '101', to: '103', builds: 3 });
+    expect(buildWindow(db, sel, { from: '200' })).toMatchObject({ from: null, to: null, builds: 0, total: 3 });
   });
 });
 
@@ -33,8 +36,8 @@ describe('jobOptions and pickSeries', () => {
     const o = jobOptions(db, JOB);
     expect(o.tests.map((t) => t.name)).toEqual([TEST]);
     expect(o.tests[0].configs).toEqual([
-      { ...COS, builds: 3, firstBuild: 101, lastBuild: 103 },
-      { ...UBUNTU, builds: 2, firstBuild: 101, lastBuild: 102 },
+      { ...COS, builds: 3, firstBuild: '101', lastBuild: '103' },
+      { ...UBUNTU, builds: 2, firstBuild: '101', lastBuild: '102' },
     ]);
     expect(o.tests[0].options).toEqual({ kind: 'density', operation: 'create', mode: 'batch', pods: 105, backgroundPods: 0, intervalMs: 0 });
   });
@@ -51,7 +54,7 @@ describe('jobOptions and pickSeries', () => {
 describe('metricPanel', () => {
   it('draws the default stats of each metric over the window', () => {
     const p = metricPanel(db, { job: JOB, test: TEST, ...COS, last: 2 });
-    expect(p.window).toMatchObject({ from: 102, to: 103, builds: 2 });
+    expect(p.window).toMatchObject({ from: '102', to: '103', builds: 2 });
     expect(p.description).toBe('create 105 pods with 0s interval [Benchmark]');
     const latency = p.charts.find((c) => c.metric === 'latency')!;
     expect(latency).toEqual({
@@ -60,8 +63,8 @@ describe('metricPanel', () => {
       unit: 'ms',
       stats: ['Perc50', 'Perc90', 'Perc99'],
       points: [
-        { build: 102, started: 1_700_215_000_000_000 + 102 * 3_600_000_000, stats: { Perc50: 2000, Perc90: 4000, Perc99: 6000 } },
-        { build: 103, started: 1_700_215_000_000_000 + 103 * 3_600_000_000, stats: { Perc50: 6000, Perc90: 12000, Perc99: 18000 } },
+        { build: '102', started: 1_700_215_000_000_000 + 102 * 3_600_000_000, version: null, result: 'SUCCESS', links: NO_LINKS, stats: { Perc50: 2000, Perc90: 4000, Perc99: 6000 } },
+        { build: '103', started: 1_700_215_000_000_000 + 103 * 3_600_000_000, version: null, result: 'SUCCESS', links: NO_LINKS, stats: { Perc50: 6000, Perc90: 12000, Perc99: 18000 } },
       ],
       downsampledFrom: null,
     });
@@ -80,7 +83,7 @@ describe('compareSelections', () => {
     const latency = c.charts.find((x) => x.metric === 'latency')!;
     expect(latency.values[0]!.Perc50).toEqual({ value: 2000, min: 1000, max: 6000, n: 3 });
     expect(latency.values[1]!.Perc50).toEqual({ value: 600, min: 500, max: 700, n: 2 });
-    expect(c.selections[1].window).toMatchObject({ from: 101, to: 102, builds: 2 });
+    expect(c.selections[1].window).toMatchObject({ from: '101', to: '102', builds: 2 });
   });
 
   it('reports a selection that does not resolve in its slot and compares the rest', () => {
@@ -101,7 +104,7 @@ describe('compareSelections', () => {
 
 describe('runSeries', () => {
   it('counts pods per probe cumulatively from the first sample of the run', () => {
-    const s = runSeries(db, { job: JOB, build: 101, test: TEST, ...COS });
+    const s = runSeries(db, { job: JOB, build: '101', test: TEST, ...COS });
     expect(s.t0).toBe(T0 - 1_000_000);
     expect(s.probes.map((l) => l.probe)).toEqual(['create', 'pod_config_change', 'infra_container_start', 'pod_running', 'running']);
     expect(s.probes[0]).toEqual({ probe: 'create', source: 'test', points: [[1, 1], [1.01, 2]] });
@@ -113,21 +116,21 @@ describe('runSeries', () => {
   });
 
   it("summarizes the kubelet's SLO durations without the flagged absurd value", () => {
-    const s = runSeries(db, { job: JOB, build: 101, test: TEST, ...COS });
+    const s = runSeries(db, { job: JOB, build: '101', test: TEST, ...COS });
     expect(s.podStartups!.flagged).toBe(1);
     expect(s.podStartups!.slo).toMatchObject({ count: 2, min: 0.5, max: 0.8 });
     expect(s.podStartups!.slowest[0]).toEqual({ pod: 'density-test/pod-1', sloSeconds: 0.8, e2eSeconds: 0.9 });
   });
 
   it('names the runs to choose from when the selection matches none', () => {
-    expect(() => runSeries(db, { job: JOB, build: 103, ...UBUNTU })).toThrow(SelectionError);
-    expect(() => runSeries(db, { job: JOB, build: 999 })).toThrow('no build 999 in job ci-kubernetes-node-kubelet-benchmark');
+    expect(() => runSeries(db, { job: JOB, build: '103', ...UBUNTU })).toThrow(SelectionError);
+    expect(() => runSeries(db, { job: JOB, build: '999' })).toThrow('no build 999 in job ci-kubernetes-node-kubelet-benchmark');
   });
 });
 
 describe('traceRun and tracingView', () => {
   it('matches kubelet probes per pod and reports it', () => {
-    const r = traceRun(db, { job: JOB, build: 103, test: TEST, ...COS, from: 'pod_config_change', to: 'pod_running' });
+    const r = traceRun(db, { job: JOB, build: '103', test: TEST, ...COS, from: 'pod_config_change', to: 'pod_running' });
     expect(r).toEqual({
       from: 'pod_config_change',
       to: 'pod_running',
@@ -138,7 +141,7 @@ describe('traceRun and tracingView', () => {
       p50: 750,
       p90: 950,
       p99: 995,
-      build: 103,
+      build: '103',
       test: TEST,
       image: COS.image,
       machine: COS.machine,
@@ -146,15 +149,15 @@ describe('traceRun and tracingView', () => {
   });
 
   it('pairs test-side probes by order', () => {
-    const r = traceRun(db, { job: JOB, build: 101, test: TEST, ...COS, from: 'create', to: 'running' });
+    const r = traceRun(db, { job: JOB, build: '101', test: TEST, ...COS, from: 'create', to: 'running' });
     expect(r).toMatchObject({ count: 2, missing: 0, matchedBy: 'order', p50: 745, p90: 861, p99: 887.1 });
   });
 
   it('defaults to the first and last kubelet probes and lists the probes never seen with what logs them', () => {
     const v = tracingView(db, { job: JOB, test: TEST, ...COS, range: { last: 50 } });
     expect([v.from, v.to]).toEqual(['pod_config_change', 'pod_running']);
-    expect(v.acrossBuilds.map((b) => [b.build, b.p50])).toEqual([[101, 650], [102, 650], [103, 750]]);
-    expect(v.build).toBe(103);
+    expect(v.acrossBuilds.map((b) => [b.build, b.p50])).toEqual([['101', 650], ['102', 650], ['103', 750]]);
+    expect(v.build).toBe('103');
     expect(v.segments.map((s) => [s.from, s.to, s.summary.p50])).toEqual([
       ['pod_config_change', 'infra_container_start', 600],
       ['infra_container_start', 'pod_running', 150],
@@ -165,10 +168,10 @@ describe('traceRun and tracingView', () => {
   });
 
   it('breaks down the build asked for, and refuses one the series does not have', () => {
-    const v = tracingView(db, { job: JOB, test: TEST, ...UBUNTU, from: 'pod_config_change', to: 'pod_running', build: 101 });
-    expect(v.build).toBe(101);
-    expect(v.acrossBuilds.map((b) => b.build)).toEqual([101, 102]);
-    expect(() => tracingView(db, { job: JOB, test: TEST, ...UBUNTU, build: 103 })).toThrow(SelectionError);
+    const v = tracingView(db, { job: JOB, test: TEST, ...UBUNTU, from: 'pod_config_change', to: 'pod_running', build: '101' });
+    expect(v.build).toBe('101');
+    expect(v.acrossBuilds.map((b) => b.build)).toEqual(['101', '102']);
+    expect(() => tracingView(db, { job: JOB, test: TEST, ...UBUNTU, build: '103' })).toThrow(SelectionError);
   });
 });
 
@@ -178,9 +181,9 @@ describe('jobsOverview', () => {
     const fresh = jobsOverview(db, latest + 3_600_000_000)[0];
     expect(fresh).toMatchObject({ job: JOB, builds: 3, ageUs: 3_600_000_000, typicalGapUs: 3_600_000_000, stale: false });
     expect(fresh.recent).toEqual([
-      { number: 101, result: 'SUCCESS' },
-      { number: 102, result: 'SUCCESS' },
-      { number: 103, result: 'SUCCESS' },
+      { number: '101', result: 'SUCCESS', version: null },
+      { number: '102', result: 'SUCCESS', version: null },
+      { number: '103', result: 'SUCCESS', version: null },
     ]);
     expect(jobsOverview(db, latest + 25 * 3_600_000_000)[0].stale).toBe(true);
   });

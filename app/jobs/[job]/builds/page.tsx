@@ -11,11 +11,12 @@ import type { SloRule } from '@/lib/slo';
 import { describeTestOptions } from '@/lib/model';
 import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
-import MetricChart, { type Marker, type Threshold } from '@/app/components/MetricChart';
+import MetricChart, { type Marker, type Threshold, type XMode } from '@/app/components/MetricChart';
+import XAxisToggle from '@/app/components/XAxisToggle';
 import Problem, { attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
-import { encodeSel, href, one, rangeOf, selectionOf } from '@/app/params';
+import { encodeSel, href, one, rangeOf, selectionOf, xModeOf } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
@@ -47,7 +48,14 @@ export default async function BuildsPage(props: JobPageProps) {
       />
       {rules.ok ? null : <Problem error={rules.error} />}
       {panel.ok ? (
-        <Charts job={job} panel={panel.value} options={describeTestOptions(test.options)} lastParam={lastParam} rules={rules.ok ? rules.value : []} />
+        <Charts
+          job={job}
+          panel={panel.value}
+          options={describeTestOptions(test.options)}
+          lastParam={lastParam}
+          rules={rules.ok ? rules.value : []}
+          x={xModeOf(sp)}
+        />
       ) : (
         <Problem error={panel.error} />
       )}
@@ -63,19 +71,23 @@ function thresholds(rules: readonly SloRule[], panel: MetricPanel, metric: Metri
 }
 
 /** Regressions of one chart's stats inside the window, one marker per build. */
+/** Regressions of one chart's stats among the builds it draws, one marker per build, with where they happened. */
 function markers(job: string, panel: MetricPanel, metric: MetricPanel['charts'][number]): Marker[] {
-  const byBuild = new Map<number, string[]>();
+  const drawn = new Set(metric.points.map((p) => p.build));
+  const byBuild = new Map<string, { parts: string[]; blame: string }>();
   for (const c of changePointsFor(serverDb(), job, panel.test, panel.node, metric.metric)) {
-    if (!c.regression || !metric.stats.includes(c.stat)) continue;
-    if (panel.window.from === null || c.build < panel.window.from || c.build > (panel.window.to ?? Infinity)) continue;
+    if (!c.regression || !metric.stats.includes(c.stat) || !drawn.has(c.build)) continue;
     const pct = c.change === null ? 'from 0' : `${c.change > 0 ? '+' : ''}${Math.round(c.change * 100)}%`;
-    byBuild.set(c.build, [...(byBuild.get(c.build) ?? []), `${c.stat} ${pct}`]);
+    const versions = c.previousVersion && c.version && c.previousVersion !== c.version ? `, ${c.previousVersion} → ${c.version}` : '';
+    const entry = byBuild.get(c.build) ?? { parts: [], blame: c.previousBuild ? ` since build ${c.previousBuild}${versions}` : '' };
+    entry.parts.push(`${c.stat} ${pct}`);
+    byBuild.set(c.build, entry);
   }
-  return [...byBuild].map(([build, parts]) => ({ build, label: `regression, ${parts.join(', ')}` }));
+  return [...byBuild].map(([build, e]) => ({ build, label: `regression, ${e.parts.join(', ')}${e.blame}` }));
 }
 
-function Charts(props: { job: string; panel: MetricPanel; options: string; lastParam: string; rules: readonly SloRule[] }) {
-  const { job, panel, options, lastParam, rules } = props;
+function Charts(props: { job: string; panel: MetricPanel; options: string; lastParam: string; rules: readonly SloRule[]; x: XMode }) {
+  const { job, panel, options, lastParam, rules, x } = props;
   const w = panel.window;
   const sel = { test: panel.test, image: panel.node.image, machine: panel.node.machine };
   const seriesHref = href(`/jobs/${encodeURIComponent(job)}/builds/{build}/series`, sel);
@@ -91,6 +103,7 @@ function Charts(props: { job: string; panel: MetricPanel; options: string; lastP
           {w.builds ? `builds ${w.from}–${w.to} (${w.builds} of ${w.total})` : `no builds in this range (the series has builds ${w.first}–${w.last})`}
         </span>
         <CompareButton job={job} sel={encodeSel(sel)} last={lastParam} />
+        <XAxisToggle x={x} />
       </div>
       {panel.description ? (
         <p className="desc muted" data-description style={{ margin: '-0.4rem 0 0.75rem', fontSize: '0.85rem' }}>
@@ -105,7 +118,8 @@ function Charts(props: { job: string; panel: MetricPanel; options: string; lastP
             title={c.title}
             unit={c.unit}
             stats={c.stats}
-            rows={c.points.map((p) => [p.build, p.started, ...c.stats.map((s) => p.stats[s] ?? null)])}
+            points={c.points.map((p) => ({ ...p, values: c.stats.map((s) => p.stats[s] ?? null) }))}
+            x={x}
             hrefTemplate={seriesHref}
             note={c.downsampledFrom ? `${c.points.length} of ${c.downsampledFrom} builds drawn: each stretch keeps its lowest and highest ${c.stats[c.stats.length - 1]}` : undefined}
             thresholds={thresholds(rules, panel, c)}

@@ -11,9 +11,10 @@ import Problem, { attempt } from '@/app/components/Problem';
 import SegmentChart from '@/app/components/SegmentChart';
 import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
-import { formatValue } from '@/app/components/format';
+import { formatDate, formatValue } from '@/app/components/format';
 import { probeColor } from '@/app/components/palette';
-import { href, intOf, jobPath, one, rangeOf, selectionOf, seriesPath, type Params } from '@/app/params';
+import { buildOf, href, jobPath, one, rangeOf, selectionOf, seriesPath, xModeOf, type Params } from '@/app/params';
+import XAxisToggle from '@/app/components/XAxisToggle';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,7 +35,7 @@ export default async function TracingPage(props: JobPageProps) {
       range,
       from: one(sp, 'from'),
       to: one(sp, 'to'),
-      build: intOf(sp, 'build'),
+      build: buildOf(sp),
     });
   });
   const test = picked?.test ?? options.tests[0];
@@ -71,6 +72,7 @@ function Tracing({ v, params }: { v: TracingView; params: Params }) {
           <ParamSelect label="start probe" name="from" value={v.from} options={probeOptions} />
           <ParamSelect label="end probe" name="to" value={v.to} options={probeOptions} />
         </div>
+        <XAxisToggle x={xModeOf(params)} />
       </div>
       {missingProbe.map((p) => (
         <div key={p} className="note warn" data-unseen={p}>
@@ -90,8 +92,10 @@ function Tracing({ v, params }: { v: TracingView; params: Params }) {
               title={`${v.from} → ${v.to} latency (ms), per build`}
               unit="ms"
               stats={['p50', 'p90', 'p99']}
-              rows={v.acrossBuilds.map((b) => [b.build, b.started, b.p50, b.p90, b.p99])}
+              points={v.acrossBuilds.map((b) => ({ ...b, values: [b.p50, b.p90, b.p99] }))}
+              x={xModeOf(params)}
               hrefTemplate={href(jobPath(v.job, 'tracing'), { ...keep, build: '{build}' }).replace('%7Bbuild%7D', '{build}')}
+              clickOpens
               selectedBuild={v.build ?? undefined}
               height={260}
               wide
@@ -100,11 +104,22 @@ function Tracing({ v, params }: { v: TracingView; params: Params }) {
           {chosen ? (
             <>
               <h2 data-build-heading>
-                Build {chosen.build}{' '}
+                Build <span className="mono">{chosen.build}</span>{' '}
                 <Link href={href(seriesPath(v.job, chosen.build), sel)} style={{ fontSize: '0.85rem', fontWeight: 500 }}>
                   time series →
                 </Link>
+                {chosen.links.prow ? (
+                  <>
+                    {' '}
+                    <a href={chosen.links.prow} target="_blank" rel="noreferrer" style={{ fontSize: '0.85rem', fontWeight: 500 }}>
+                      Prow ↗
+                    </a>
+                  </>
+                ) : null}
               </h2>
+              <p className="muted" data-build-meta style={{ margin: '-0.5rem 0 0.6rem', fontSize: '0.85rem' }}>
+                {[formatDate(chosen.started), chosen.version, chosen.result].filter(Boolean).join(' · ')}
+              </p>
               <div className="stats" data-trace>
                 {(['p50', 'p90', 'p99'] as const).map((k) => (
                   <div key={k} className="stat" data-k={k}>

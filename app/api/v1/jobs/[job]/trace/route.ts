@@ -3,13 +3,13 @@
 import { traceRun } from '@/lib/queries/tracing';
 import { answer, BadRequest } from '@/lib/server/api';
 import { serverDb } from '@/lib/server/db';
-import { intOf, one, paramsOf } from '@/app/params';
+import { buildOf, one, paramsOf } from '@/app/params';
 
 export async function GET(req: Request, ctx: { params: Promise<{ job: string }> }) {
   const { job } = await ctx.params;
   const p = paramsOf(new URL(req.url).searchParams);
   return answer(() => {
-    const build = intOf(p, 'build');
+    const build = buildOf(p);
     const test = one(p, 'test');
     const from = one(p, 'from');
     const to = one(p, 'to');

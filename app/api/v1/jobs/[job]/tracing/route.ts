@@ -3,7 +3,7 @@
 import { tracingView } from '@/lib/queries/tracing';
 import { answer } from '@/lib/server/api';
 import { serverDb } from '@/lib/server/db';
-import { intOf, one, paramsOf, rangeOf } from '@/app/params';
+import { buildOf, one, paramsOf, rangeOf } from '@/app/params';
 import { isoStarted, seriesFor } from '@/app/views';
 
 export async function GET(req: Request, ctx: { params: Promise<{ job: string }> }) {
@@ -12,7 +12,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ job: string }> 
   return answer(() => {
     const db = serverDb();
     const { lastParam: _, ...range } = rangeOf(p);
-    const v = tracingView(db, { ...seriesFor(db, job, p), range, from: one(p, 'from'), to: one(p, 'to'), build: intOf(p, 'build') });
+    const v = tracingView(db, { ...seriesFor(db, job, p), range, from: one(p, 'from'), to: one(p, 'to'), build: buildOf(p) });
     return { ...v, acrossBuilds: v.acrossBuilds.map(isoStarted) };
   });
 }

@@ -9,8 +9,7 @@ import Problem, { attempt } from '@/app/components/Problem';
 import ProbeChart from '@/app/components/ProbeChart';
 import ResourceChart from '@/app/components/ResourceChart';
 import { formatDate, formatValue } from '@/app/components/format';
-import { encodeSel, href, jobPath, one, selectionOf, type Params } from '@/app/params';
-import { BadRequest } from '@/lib/server/api';
+import { checkedBuild, encodeSel, href, jobPath, one, selectionOf, type Params } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,10 +20,7 @@ export default async function SeriesPage(props: { params: Promise<{ job: string;
   const { job: rawJob, build: rawBuild } = await props.params;
   const job = decodeURIComponent(rawJob);
   const sp = await props.searchParams;
-  const res = attempt(() => {
-    if (!/^\d+$/.test(rawBuild)) throw new BadRequest(`build must be a whole number, got "${rawBuild}"`);
-    return runSeries(serverDb(), { job, build: Number(rawBuild), ...selectionOf(sp) });
-  });
+  const res = attempt(() => runSeries(serverDb(), { job, build: checkedBuild(rawBuild, 'the build in the URL'), ...selectionOf(sp) }));
   if (!res.ok) return <Problem error={res.error} />;
   return <Series s={res.value} probesParam={one(sp, 'probes')} />;
 }
@@ -44,8 +40,25 @@ function Series({ s, probesParam }: { s: RunSeries; probesParam?: string }) {
     <>
       <div className="selbar">
         <div className="selgroup">
-          <span className="grouplabel">Build {s.build}</span>
-          <span className="muted" style={{ fontSize: '0.85rem' }}>started {formatDate(s.started)}</span>
+          <span className="grouplabel">
+            Build <span className="mono" data-build>{s.build}</span>
+          </span>
+          <span className="muted" style={{ fontSize: '0.85rem' }} data-build-meta>
+            started {formatDate(s.started)}
+            {s.version ? <> · <span data-version>{s.version}</span></> : null}
+            {s.commit ? <> · <span className="mono" title={s.commit}>{s.commit.slice(0, 12)}</span></> : null}
+            {s.result ? <> · {s.result}</> : null}
+          </span>
+          {s.links.prow ? (
+            <a href={s.links.prow} target="_blank" rel="noreferrer" data-link="prow">
+              Prow ↗
+            </a>
+          ) : null}
+          {s.links.artifacts ? (
+            <a href={s.links.artifacts} target="_blank" rel="noreferrer" data-link="artifacts">
+              artifacts ↗
+            </a>
+          ) : null}
         </div>
         <div className="selgroup">
           <span className="grouplabel">Run</span>

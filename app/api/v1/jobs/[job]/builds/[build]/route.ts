@@ -5,7 +5,8 @@ import { checkUploadAuth, uploadTokens } from '@/ingest/upload/auth';
 import { acceptUpload } from '@/ingest/upload/accept';
 import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
 import { receiveBody, UploadTooLargeError } from '@/ingest/upload/receive';
-import { checkBuildNumber, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/ingest/upload/store';
+import { checkBuildId, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/ingest/upload/store';
+import type { BuildId } from '@/lib/build-id';
 import { json } from '@/lib/server/api';
 import { serverDb } from '@/lib/server/db';
 
@@ -32,12 +33,12 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
   if (replaceParam !== null && replaceParam !== 'true' && replaceParam !== 'false') {
     return json({ error: 'replace must be true or false' }, 400);
   }
-  let number: number;
+  let number: BuildId;
   let received: string;
   let dir: string;
   try {
     checkJobName(job);
-    number = checkBuildNumber(build);
+    number = checkBuildId(build);
     dir = uploadsDir();
     const limits = uploadLimits();
     received = incomingPath(dir, job, number);
