@@ -19,18 +19,19 @@ const LF = 0x0a;
 
 /**
  * Feeds every line of one trace file to `collector`; never throws on bad
- * input. Returns the lines read and those skipped (not JSON, not an object,
- * oversized), which the collector also counts for its warnings.
+ * input. Returns the lines read, those skipped (not JSON, not an object,
+ * oversized: the collector counts them for its warnings too) and the spans kept.
  */
 export async function readTraceLines(
   input: AsyncIterable<Buffer>,
   collector: SpanCollector,
   opts: ReadTraceOptions,
-): Promise<{ lines: number; skipped: number }> {
+): Promise<{ lines: number; skipped: number; spans: number }> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const source = maybeGunzip(input);
   let lines = 0;
   let skipped = 0;
+  let spans = 0;
   let parts: Buffer[] = [];
   let pending = 0;
   let oversized = false;
@@ -56,7 +57,7 @@ export async function readTraceLines(
       collector.tally('unreadable', where);
       return;
     }
-    collector.add(doc, where);
+    spans += collector.add(doc, where);
   };
 
   const take = (chunk: Buffer) => {
@@ -88,7 +89,7 @@ export async function readTraceLines(
   if (pending > 0 || oversized) line(parts);
   const gz = source.error();
   if (gz) collector.note({ file: opts.file, message: gz });
-  return { lines, skipped };
+  return { lines, skipped, spans };
 }
 
 /** Reads one trace file and resolves its pods and probes. */
