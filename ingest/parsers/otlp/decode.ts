@@ -118,7 +118,7 @@ function fromProtobuf(raw: Buffer): OtlpTracesData {
   try {
     msg = ExportTraceServiceRequest.decode(raw);
   } catch (e) {
-    throw new OtlpDecodeError(`malformed OTLP protobuf: ${(e as Error).message}`);
+    throw new OtlpDecodeError(`malformed OTLP protobuf (${raw.length} bytes): ${(e as Error).message}`);
   }
   const obj = ExportTraceServiceRequest.toObject(msg, { longs: String, enums: Number }) as PbRequest;
   return {
