@@ -115,6 +115,7 @@ describe('a good upload', () => {
       'finished',
       'junit',
       'kubelet-log',
+      'kubelet-traces',
       'perfdata',
       'started',
       'timeseries',
