@@ -44,7 +44,6 @@ interface Pod {
   uid?: string;
   instance: number;
   firstStart: number;
-  syncs: LiteSpan[];
 }
 
 const keyOf = (traceId: string, spanId: string) => traceId + spanId;
@@ -234,11 +233,10 @@ export class SpanCollector {
       const key = id.uid ?? `${id.namespace}/${id.name}`;
       let pod = byKey.get(key);
       if (!pod) {
-        pod = { key, pod: `${id.namespace}/${id.name}`, ...id, instance: 0, firstStart: s.start, syncs: [] };
+        pod = { key, pod: `${id.namespace}/${id.name}`, ...id, instance: 0, firstStart: s.start };
         byKey.set(key, pod);
       }
       pod.firstStart = Math.min(pod.firstStart, s.start);
-      pod.syncs.push(s);
       bySync.set(s, pod);
     }
     const all = [...byKey.values()].sort((a, b) => cmp(a.pod, b.pod) || a.firstStart - b.firstStart || cmp(a.key, b.key));
