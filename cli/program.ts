@@ -12,6 +12,7 @@ import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
 import { serveCommand } from './serve';
 import { probesCommand } from './probes';
+import { spansCommand } from './spans';
 import { traceCommand, type TraceOptions } from './trace';
 import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
@@ -139,6 +140,14 @@ export function program(): Command {
     .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
     .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
       run(() => probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s))),
+    );
+
+  common(p.command('spans'))
+    .description("the span probes found in one OTLP trace file (the Collector file exporter's JSON lines, plain or .gz)")
+    .argument('<file>')
+    .option('--pod <ns/name>', 'follow one pod: its probes, then its spans nested')
+    .action((file: string, o: CommonOptions & { pod?: string }) =>
+      run(() => spansCommand(file, { pod: o.pod, json: !!o.json }, (s) => process.stdout.write(s))),
     );
 
   common(p.command('serve'))

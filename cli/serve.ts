@@ -12,6 +12,7 @@ import type { CommonOptions } from './options';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SAMPLES = path.join(ROOT, 'data/samples');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');
+export const KEEP_ALIVE_MS = 65_000;
 const SOURCES = ['app', 'lib', 'ingest', 'next.config.ts', 'package.json', 'tsconfig.json'];
 
 /** Ingests every job directory under data/samples when the database has no builds. */
@@ -56,7 +57,10 @@ export async function serveCommand(o: CommonOptions & { port: number; dev?: bool
     if (b.status !== 0) return b.status ?? 1;
   }
   process.stderr.write(`kpd: dashboard on http://localhost:${o.port} (database ${file})\n`);
-  const child = spawn(NEXT, [o.dev ? 'dev' : 'start', '-p', String(o.port)], { cwd: ROOT, env, stdio: 'inherit' });
+  // Idle connections live longer than the 5 s default: a CI client or a proxy that pauses between requests
+  // must not reuse a socket the server has just closed.
+  const args = o.dev ? ['dev', '-p', String(o.port)] : ['start', '-p', String(o.port), '--keepAliveTimeout', String(KEEP_ALIVE_MS)];
+  const child = spawn(NEXT, args, { cwd: ROOT, env, stdio: 'inherit' });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
 }

@@ -18,10 +18,13 @@ import type {
   ProbeEvent,
   ProwInfo,
   RunRecord,
+  TraceResult,
 } from '../lib/model';
 import { parseBuildLog } from './parsers/buildlog';
 import { parseJUnit } from './parsers/junit';
 import { readKubeletLog } from './parsers/kubelet/reader';
+import { SpanCollector } from './parsers/otlp/collector';
+import { readTraceLines } from './parsers/otlp/reader';
 import { looksBinary, readLines } from './parsers/lines';
 import { nodeConfigFrom } from './parsers/nodeconfig';
 import { parsePerfDataText } from './parsers/perfdata';
@@ -32,7 +35,16 @@ import { fromUnixSeconds } from '../lib/time';
 import type { BuildId } from '../lib/build-id';
 
 /** The kinds of files a build directory may hold; everything else is ignored. */
-type FileKind = 'build-log' | 'started' | 'finished' | 'prowjob' | 'perfdata' | 'timeseries' | 'junit' | 'kubelet-log';
+type FileKind =
+  | 'build-log'
+  | 'started'
+  | 'finished'
+  | 'prowjob'
+  | 'perfdata'
+  | 'timeseries'
+  | 'junit'
+  | 'kubelet-log'
+  | 'kubelet-traces';
 
 const FILE_KINDS: { kind: FileKind; match: RegExp }[] = [
   { kind: 'build-log', match: /^build-log\.txt$/ },
@@ -43,6 +55,7 @@ const FILE_KINDS: { kind: FileKind; match: RegExp }[] = [
   { kind: 'timeseries', match: /^artifacts\/time_series-[^/]*\.json$/ },
   { kind: 'junit', match: /^artifacts\/junit[^/]*\.xml$/ },
   { kind: 'kubelet-log', match: /^artifacts\/[^/]+\/(kubelet\.log(\.gz)?|kubelet-journal(\.log)?(\.gz)?|journal\.log(\.gz)?)$/ },
+  { kind: 'kubelet-traces', match: /^artifacts\/[^/]+\/[^/]*traces[^/]*\.jsonl?(\.gz)?$/ },
 ];
 
 /** Read large files in 1 MiB chunks: fewer trips through the event loop than the 64 KiB default. */
@@ -233,6 +246,21 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
   );
   kubeletFiles.forEach((f, i) => tieKubeletLog(f, logs[i], runs, warnings, report));
 
+  // A host's trace files feed one collector: a span's parent may sit in another file.
+  const traceHosts = new Map<string, BuildFile[]>();
+  for (const f of files.filter((f) => f.kind === 'kubelet-traces')) {
+    const host = f.rel.split('/')[1];
+    traceHosts.set(host, [...(traceHosts.get(host) ?? []), f]);
+  }
+  for (const [host, hostFiles] of traceHosts) {
+    const collector = new SpanCollector();
+    for (const f of hostFiles) {
+      const r = await readTraceLines(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK }), collector, { file: f.rel });
+      report(f, r.lines, r.spans, r.skipped);
+    }
+    tieTraces(host, collector.finish(), runs, warnings);
+  }
+
   const out: RunRecord[] = runs.map(({ fromArtifact: _, ...r }) => r);
   const ingestReport: IngestReport = {
     files: reports,
@@ -376,7 +404,7 @@ function tieKubeletLog(
   report: (f: BuildFile, blocks: number, items: number, skipped?: number) => void,
 ) {
   const host = f.rel.split('/')[1];
-  const onHost = runs.filter((r) => r.host === host || (r.host && (r.host.startsWith(host) || host.startsWith(r.host))));
+  const onHost = runsOnHost(runs, host);
   warnings.push(...result.warnings);
   let kept = 0;
   if (!onHost.length) {
@@ -391,6 +419,24 @@ function tieKubeletLog(
     kept += events.length;
   }
   report(f, result.lines, kept, result.skipped);
+}
+
+function runsOnHost(runs: Run[], host: string): Run[] {
+  return runs.filter((r) => r.host === host || (r.host && (r.host.startsWith(host) || host.startsWith(r.host))));
+}
+
+/** Ties a host's span probes to the runs on that host by test window, as kubelet log events are, with the spans of their pods. */
+function tieTraces(host: string, result: Omit<TraceResult, 'lines' | 'skipped'>, runs: Run[], warnings: IngestWarning[]) {
+  warnings.push(...result.warnings);
+  const onHost = runsOnHost(runs, host);
+  if (!onHost.length) warnings.push({ file: `artifacts/${host}/`, message: `no test ran on host ${host}; its trace files are not tied to any run` });
+  for (const r of onHost) {
+    const inWindow = (t: Micros) => (r.start === undefined || t >= r.start) && (r.end === undefined || t < r.end);
+    const events = result.events.filter((e) => inWindow(e.time));
+    const pods = new Set(events.map((e) => `${e.pod}\0${e.instance}`));
+    r.probes.push(...events);
+    (r.spans ??= []).push(...result.spans.filter((s) => pods.has(`${s.pod}\0${s.instance}`)));
+  }
 }
 
 function readText(f: BuildFile, warnings: IngestWarning[]): string | undefined {

@@ -51,6 +51,7 @@ class Statements {
   readonly insertPoint;
   readonly insertProbe;
   readonly insertStartup;
+  readonly insertSpan;
 
   constructor(db: DB) {
     this.job = db.prepare('INSERT INTO jobs (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
@@ -99,6 +100,11 @@ class Statements {
     );
     this.insertProbe = db.prepare(
       'INSERT INTO probe_events (run_id, probe, pod, uid, instance, t_us, source, line, offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertSpan = db.prepare(
+      `INSERT INTO pod_spans (run_id, pod, uid, instance, trace_id, span_id, parent_span_id, name, kind, service, start_us, end_us,
+                              depth, error, attributes, line)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertStartup = db.prepare(
       `INSERT OR REPLACE INTO pod_startups (run_id, pod, uid, instance, slo_duration_s, e2e_duration_s, flagged)
@@ -243,6 +249,13 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
   }
   for (const e of run.probes) {
     s.insertProbe.run(runId, e.probe, e.pod ?? null, e.uid ?? null, e.instance, e.time, e.source, e.line ?? null, e.offset ?? null);
+    rows++;
+  }
+  for (const sp of run.spans ?? []) {
+    s.insertSpan.run(
+      runId, sp.pod, sp.uid ?? null, sp.instance, sp.traceId, sp.spanId, sp.parentSpanId ?? null, sp.name, sp.kind,
+      sp.service ?? null, sp.start, sp.end, sp.depth, sp.error ? 1 : 0, JSON.stringify(sp.attributes), sp.line ?? null,
+    );
     rows++;
   }
   for (const p of run.podStartups) {

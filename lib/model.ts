@@ -221,6 +221,33 @@ export const PROBES = [
 ] as const;
 export type KnownProbe = (typeof PROBES)[number];
 
+/**
+ * Probes read from the kubelet's OpenTelemetry spans (ingest/parsers/otlp/probes.ts
+ * says which span edge each one is), in pod startup order. Source `span`.
+ */
+export const SPAN_PROBES = [
+  'sync_start',
+  'sandbox_start',
+  'sandbox_ready',
+  'image_pulled',
+  'container_created',
+  'container_started_first',
+  'container_started_last',
+  'sync_done',
+] as const;
+export type SpanProbe = (typeof SPAN_PROBES)[number];
+
+/**
+ * The log probe telling of the same moment as a span probe, for the check
+ * that logs and spans agree. The log side comes later by the kubelet's
+ * reaction time: PLEG sees a started container at its next relist.
+ */
+export const SPAN_LOG_COUNTERPARTS: Readonly<Partial<Record<SpanProbe, KnownProbe>>> = {
+  sandbox_start: 'runtime_manager',
+  sandbox_ready: 'infra_container_start',
+  container_started_first: 'container_start',
+};
+
 export type ProbeSource = 'test' | 'kubelet' | 'span';
 
 /** One moment in one pod's startup. Test-side events carry no pod identity. */
@@ -233,10 +260,72 @@ export interface ProbeEvent {
   instance: number;
   time: Micros;
   source: ProbeSource;
-  /** Line in the kubelet log, for `kpd probes --pod`. */
+  /** Line in the kubelet log (or trace file), for `kpd probes --pod`. */
   line?: number;
   /** Byte offset of that line in the (decompressed) log, for a log view around it. */
   offset?: number;
+}
+
+/** OTLP `Span.SpanKind`, by name. */
+export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+/**
+ * One span of one pod's startup, for a waterfall: a pod's spans are its
+ * pod-sync spans (`syncPod`, `syncTerminatingPod`, `syncTerminatedPod`) and
+ * every span under them, the runtime's included. Nest them by
+ * `parentSpanId`; `depth` is the nesting below the pod-sync span (0).
+ */
+export interface PodSpan {
+  pod: string;
+  uid?: string;
+  instance: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: SpanKindName;
+  /** The resource's `service.name` (`kubelet`, `containerd`). */
+  service?: string;
+  /** Span start and end, microseconds UTC rounded as probe times are, so a span probe sits exactly on its span's edge. */
+  start: Micros;
+  end: Micros;
+  depth: number;
+  /** Status ERROR, or a non-zero `rpc.grpc.status_code`. */
+  error: boolean;
+  /** The attributes a view shows (probes.ts SPAN_ATTRIBUTES), e.g. `k8s.pod.update_type`, `container.name`. */
+  attributes: Record<string, string | number | boolean>;
+  /** Line of the trace file the span was read from. */
+  line?: number;
+}
+
+/** Counts of what a trace reader skipped or could not place. */
+export interface TraceStats {
+  /** Spans read (valid ids and start), duplicates not counted. */
+  spans: number;
+  /** Spans under no pod-sync span: not probes, not in any waterfall. */
+  noPod: number;
+  /** Of `noPod`: spans whose parent chain breaks at a span never seen. */
+  missingParent: number;
+  /** Spans without a usable end time: they link their children to a pod but yield no probe or bar. */
+  noEnd: number;
+  duplicates: number;
+  /** Spans with a bad trace or span id or start time, and array entries that are not spans. */
+  malformed: number;
+  unknownAttributeTypes: number;
+  oversizedValues: number;
+}
+
+/** What a host's OTLP trace files yield (ingest/parsers/otlp). */
+export interface TraceResult {
+  /** Span probe events (source `span`), in time order. */
+  events: ProbeEvent[];
+  /** Every pod's spans, by pod, instance and start. */
+  spans: PodSpan[];
+  /** Lines read, and lines skipped as unreadable (bad JSON, oversized, not OTLP). */
+  lines: number;
+  skipped: number;
+  stats: TraceStats;
+  warnings: IngestWarning[];
 }
 
 /** The kubelet's own view of one pod's startup ("Observed pod startup duration"). */
@@ -292,6 +381,8 @@ export interface RunRecord {
   resources: Record<string, ResourceSeries>;
   probes: ProbeEvent[];
   podStartups: PodStartup[];
+  /** The spans of the pods whose span probes (source `span`, in `probes`) fall in the run's window, for waterfalls. */
+  spans?: PodSpan[];
 }
 
 export interface BuildRecord extends BuildVersion {

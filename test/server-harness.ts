@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { buildIsFresh } from '../cli/serve';
+import { buildIsFresh, KEEP_ALIVE_MS } from '../cli/serve';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');
@@ -64,7 +64,7 @@ export async function startServer(db: string, env: Record<string, string> = {}):
   await ensureNextBuild();
   const port = await freePort();
   let log = '';
-  const child: ChildProcess = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child: ChildProcess = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', String(KEEP_ALIVE_MS)], {
     cwd: ROOT,
     env: { ...process.env, KPD_DB: db, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 // Generates realistic node e2e benchmark builds in the real on-disk layout
 // (FORMATS.md): started/finished.json, build-log.txt (v1 blocks behind CI
 // prefixes in older builds), performance-*.json and time_series-*.json (v2),
-// junit_01.xml and kubelet logs in legacy, structured and JSON encodings.
+// junit_01.xml, kubelet logs in legacy, structured and JSON encodings, and
+// for some builds the kubelet's and containerd's OpenTelemetry spans.
 // Numbers are consistent across files: perf data percentiles come from the
 // same per-pod times the kubelet log and the time series show. A regression
 // is injected from a given build on, on one node config.
@@ -19,6 +20,7 @@ import {
   type KubeletEncoding,
   type LogLine,
 } from './kubelet-lines';
+import { podSpans, traceFileLines } from './kubelet-spans';
 
 export interface DemoNode {
   image: string;
@@ -63,6 +65,8 @@ export interface DemoJobOptions {
   regressionFactor: number;
   /** Unrelated kubelet lines per pod. */
   noisePerPod: number;
+  /** Every n-th build from the first non-legacy one writes its first node's spans (artifacts/<host>/kubelet-traces.jsonl); 0: none. */
+  traceEvery: number;
 }
 
 export const DEMO_NODES: DemoNode[] = [
@@ -107,6 +111,7 @@ interface RunOut {
   perf: object;
   series: object;
   logLines: LogLine[];
+  pods: { pod: DemoPod; x: DemoPodTimes }[];
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -261,6 +266,7 @@ function simulateRun(
     perf: { version: legacy ? 'v1' : 'v2', dataItems: items, labels },
     series,
     logLines,
+    pods: times,
   };
 }
 
@@ -355,6 +361,12 @@ function writeBuild(dir: string, o: DemoJobOptions, index: number, rnd: Random):
     fs.mkdirSync(path.join(buildDir, 'artifacts', host), { recursive: true });
     const file = path.join(buildDir, 'artifacts', host, node.gzip ? 'kubelet.log.gz' : 'kubelet.log');
     fs.writeFileSync(file, node.gzip ? zlib.gzipSync(text) : text);
+    if (ni === 0 && !legacy && o.traceEvery > 0 && (index - o.legacyBuilds) % o.traceEvery === 0) {
+      const spans = runs
+        .filter((r) => r.host === host)
+        .flatMap((r) => r.pods.flatMap(({ pod, x }, i) => podSpans(pod, x, { pullImage: i === 0, container: pod.name })));
+      fs.writeFileSync(path.join(buildDir, 'artifacts', host, 'kubelet-traces.jsonl'), traceFileLines(spans, host).join('\n') + '\n');
+    }
   }
   const failed = index % 11 === 7;
   const result = failed ? 'FAILURE' : 'SUCCESS';
@@ -424,6 +436,7 @@ export const DEFAULT_DEMO: DemoJobOptions = {
   regressionAt: 20,
   regressionFactor: 1.4,
   noisePerPod: 3,
+  traceEvery: 2,
 };
 
 /** Writes `o.builds` builds of job `o.job` under `dir`; returns the job directory. */

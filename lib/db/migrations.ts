@@ -283,4 +283,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE probe_events_v4 RENAME TO probe_events;
   CREATE INDEX probe_events_by_run ON probe_events (run_id, probe, t_us);
   `,
+  // 5: the OpenTelemetry spans of each run's pods, for a pod's waterfall
+  // (their probes are probe_events with source 'span').
+  `
+  CREATE TABLE pod_spans (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    pod TEXT NOT NULL,
+    uid TEXT,
+    instance INTEGER NOT NULL DEFAULT 0,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    service TEXT,
+    start_us INTEGER NOT NULL,
+    end_us INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    error INTEGER NOT NULL,
+    attributes TEXT NOT NULL,
+    line INTEGER
+  );
+  CREATE INDEX pod_spans_by_pod ON pod_spans (run_id, pod, instance, start_us);
+  `,
 ];

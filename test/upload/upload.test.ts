@@ -123,6 +123,7 @@ describe('a good upload', () => {
       'finished',
       'junit',
       'kubelet-log',
+      'kubelet-traces',
       'perfdata',
       'started',
       'timeseries',
