@@ -10,7 +10,7 @@ import { ArchiveError } from '../ingest/sources/tarball';
 import { buildsCommand, metricsCommand } from './read';
 import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
-import { serveCommand } from './serve';
+import { serveCommand, type ServeOptions } from './serve';
 import { probesCommand } from './probes';
 import { spansCommand } from './spans';
 import { traceCommand, type TraceOptions } from './trace';
@@ -70,6 +70,11 @@ function buildIdArg(name: string) {
       throw e;
     }
   };
+}
+
+function portArg(v: string): number {
+  if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) throw new InvalidArgumentError(`port must be a number from 1 to 65535, got "${v}"`);
+  return Number(v);
 }
 
 function fraction(name: string) {
@@ -152,9 +157,11 @@ export function program(): Command {
 
   common(p.command('serve'))
     .description('serve the dashboard (builds it first when needed; ingests the samples into an empty database)')
-    .option('--port <port>', 'port', int('--port'), 3000)
+    .addOption(new Option('--port <port>', 'port to listen on').env('PORT').argParser(portArg).default(3000))
+    .addOption(new Option('--hostname <host>', 'interface to listen on (default: all)').env('HOSTNAME'))
+    .option('--no-samples', 'leave an empty database empty instead of ingesting data/samples')
     .option('--dev', 'run the Next.js development server')
-    .action((o: CommonOptions & { port: number; dev?: boolean }) => run(() => serveCommand(o)));
+    .action((o: ServeOptions) => run(() => serveCommand(o)));
 
   common(p.command('demo'))
     .description('generate realistic demo builds and ingest them')

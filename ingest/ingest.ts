@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
+import { environmentProblem } from '../lib/db/problems';
 import { refreshChangePoints } from '../lib/queries/regressions';
 import { readBuild } from './build';
 import { writeBuild, type LoadOutcome } from './load';
@@ -16,7 +17,9 @@ import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
 export interface IngestedBuild {
   job: string;
   number: BuildId;
-  outcome: LoadOutcome;
+  /** `failed`: the build could not be read or written (`error` says why); nothing of it was written. */
+  outcome: LoadOutcome | 'failed';
+  error?: string;
   runs: number;
   rows: number;
   warnings: number;
@@ -67,14 +70,29 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
   );
 }
 
+/**
+ * Ingests builds one after another. A build that cannot be read or written
+ * (a refused archive, a conflict, any failure of its own) is reported as
+ * `failed` and the next one still loads; a problem of the machine (a locked
+ * database, a full disk, a read-only file) stops the run, since every build
+ * after it would fail the same way.
+ */
 export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOptions = {}): Promise<IngestedBuild[]> {
   const out: IngestedBuild[] = [];
   for (const loc of locs) {
-    const r = await ingestBuild(db, loc, opts);
+    let r: IngestedBuild;
+    try {
+      r = await ingestBuild(db, loc, opts);
+    } catch (e) {
+      const problem = environmentProblem(e, db.name);
+      if (problem) throw problem;
+      const why = e instanceof Error ? e.message : String(e);
+      r = { job: loc.job, number: loc.number, outcome: 'failed', error: why.slice(0, 500), runs: 0, rows: 0, warnings: 0 };
+    }
     out.push(r);
     opts.onBuild?.(out.length, locs.length, r);
   }
-  const touched = new Set(out.filter((r) => r.outcome !== 'unchanged').map((r) => r.job));
+  const touched = new Set(out.filter((r) => r.outcome !== 'unchanged' && r.outcome !== 'failed').map((r) => r.job));
   for (const job of touched) refreshChangePoints(db, job);
   return out;
 }

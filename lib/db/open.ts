@@ -1,9 +1,14 @@
-// Opens the SQLite database: WAL, foreign keys, a busy timeout, and the
-// numbered migrations applied on open.
+// Opens the SQLite database. Writers open it read-write: WAL, foreign keys,
+// a busy timeout, and the numbered migrations applied on open. Readers (the
+// read commands, the server's pages) open it read-only, so they work on a
+// file they may not write (another user's, a read-only file system) and can
+// never take a write lock; a database of an older schema is upgraded first
+// when the file is writable.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations';
+import { BUSY_TIMEOUT_MS, environmentProblem } from './problems';
 
 export type DB = Database.Database;
 
@@ -14,17 +19,71 @@ export function dbPath(explicit?: string): string {
   return explicit || process.env.KPD_DB || DEFAULT_DB;
 }
 
-export function openDb(file: string = dbPath(), opts: { readonly?: boolean } = {}): DB {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(/*turbopackIgnore: true*/ file)), { recursive: true });
-  const db = new Database(file, { readonly: opts.readonly ?? false });
-  db.pragma('busy_timeout = 10000');
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
+/** A read command was pointed at a database that is not there (a typo in --db, say): nothing is created. */
+export class NoDatabaseError extends Error {
+  constructor(readonly file: string) {
+    super(`no database at ${file} (a typo in --db or $KPD_DB? kpd ingest PATH or kpd demo creates one)`);
   }
-  db.pragma('foreign_keys = ON');
-  return db;
+}
+
+export function openDb(file: string = dbPath(), opts: { readonly?: boolean } = {}): DB {
+  return opts.readonly ? openReadOnly(file) : openReadWrite(file);
+}
+
+function openReadWrite(file: string): DB {
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(/*turbopackIgnore: true*/ file)), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+      db.pragma('foreign_keys = ON');
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  } catch (e) {
+    throw environmentProblem(e, file) ?? e;
+  }
+}
+
+function openReadOnly(file: string): DB {
+  if (file !== ':memory:' && !fs.existsSync(file)) throw new NoDatabaseError(file);
+  let db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < MIGRATIONS.length) {
+      db.close();
+      upgrade(file, version);
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    } else if (version > MIGRATIONS.length) {
+      throw new Error(`database schema version ${version} is newer than this kpd (${MIGRATIONS.length}); upgrade kpd`);
+    }
+    return db;
+  } catch (e) {
+    if (db.open) db.close();
+    throw environmentProblem(e, file) ?? e;
+  }
+}
+
+/** Brings an older database to this schema, which needs writing it once. */
+function upgrade(file: string, version: number): void {
+  try {
+    openReadWrite(file).close();
+  } catch (e) {
+    const problem = environmentProblem(e, file);
+    if (problem?.kind === 'readonly' || problem?.kind === 'denied') {
+      throw new Error(
+        `database ${file} has schema version ${version}, older than this kpd's ${MIGRATIONS.length}, and cannot be upgraded here (${problem.kind}); open it once with write access (kpd ingest or kpd serve)`,
+      );
+    }
+    throw e;
+  }
 }
 
 /**
@@ -32,7 +91,6 @@ export function openDb(file: string = dbPath(), opts: { readonly?: boolean } = {
  * run (a rebuilt table is dropped and renamed; with them on, dropping it would
  * cascade) and checked before each migration commits.
  */
-
 export function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {

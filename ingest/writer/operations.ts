@@ -1,0 +1,18 @@
+// What the one writer does, as a table of named operations: each takes the
+// writer's read-write connection and plain, structured-cloneable arguments
+// and returns a plain answer, so it runs the same in the server's writer
+// thread and in process (tests, the CLI). Adding a write is adding a row.
+import type { DB } from '../../lib/db/open';
+import { acceptUpload, type UploadAnswer, type UploadRequest } from '../upload/accept';
+
+export interface Operations {
+  upload: (db: DB, req: UploadRequest) => Promise<UploadAnswer>;
+}
+
+export type OperationName = keyof Operations;
+export type OperationArgs<K extends OperationName> = Parameters<Operations[K]>[1];
+export type OperationResult<K extends OperationName> = Awaited<ReturnType<Operations[K]>>;
+
+export const OPERATIONS: Operations = {
+  upload: acceptUpload,
+};
