@@ -3,7 +3,9 @@
 // with the reason on stderr when something is wrong.
 import type { BuildId } from '../lib/build-id';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb, dbPath, type DB } from '../lib/db/open';
+import { openDb, dbPath, NoDatabaseError, type DB } from '../lib/db/open';
+import { EnvironmentProblem, environmentProblem } from '../lib/db/problems';
+import pkg from '../package.json' with { type: 'json' };
 import { SelectionError } from '../lib/queries/errors';
 import { SourceError } from '../ingest/sources/local';
 import { ArchiveError } from '../ingest/sources/tarball';
@@ -26,15 +28,19 @@ import { BuildIdError, parseBuildId } from '../lib/build-id';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
+/** Counts (--last, --builds, --window…): whole numbers, at most a billion. */
 function int(name: string) {
   return (v: string) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    if (!/^\d{1,9}$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number up to 999999999, got "${v.slice(0, 40)}"`);
     return Number(v);
   };
 }
 
-function withDb<T>(opts: CommonOptions, fn: (db: DB) => T): T {
-  const db = openDb(dbPath(opts.db));
+/** Read commands open the database read-only: they work on a file they may not write, and never create one. */
+type Access = 'read' | 'write';
+
+function withDb<T>(opts: CommonOptions, access: Access, fn: (db: DB) => T): T {
+  const db = openDb(dbPath(opts.db), { readonly: access === 'read' });
   try {
     return fn(db);
   } finally {
@@ -42,21 +48,38 @@ function withDb<T>(opts: CommonOptions, fn: (db: DB) => T): T {
   }
 }
 
+async function withDbAsync<T>(opts: CommonOptions, access: Access, fn: (db: DB) => Promise<T>): Promise<T> {
+  const db = openDb(dbPath(opts.db), { readonly: access === 'read' });
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Errors that are the user's to fix or the machine's, told as one line. */
+const TOLD = [SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, EnvironmentProblem, BuildIdError];
+
+/** Set by --debug (or $KPD_DEBUG=1): an unexpected error prints its stack. */
+let debug = process.env.KPD_DEBUG === '1';
+
 async function run(action: () => Promise<number | void> | number | void): Promise<void> {
   try {
     const code = await action();
     if (typeof code === 'number') process.exitCode = code;
   } catch (e) {
-    if (
-      e instanceof SelectionError ||
-      e instanceof SourceError ||
-      e instanceof ArchiveError ||
-      e instanceof UsageError ||
-      e instanceof ClientError
-    ) {
-      process.stderr.write(`kpd: ${e.message}\n`);
-      process.exitCode = 1;
-    } else throw e;
+    process.exitCode = 1;
+    if (TOLD.some((t) => e instanceof t)) {
+      process.stderr.write(`kpd: ${(e as Error).message}\n`);
+      return;
+    }
+    const problem = environmentProblem(e, 'the database');
+    if (problem) {
+      process.stderr.write(`kpd: ${problem.message}\n`);
+      return;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`kpd: unexpected error: ${err.message}${debug ? `\n${err.stack}` : ' (--debug shows where)'}\n`);
   }
 }
 
@@ -87,19 +110,24 @@ function fraction(name: string) {
 
 /** Runs a read command on the database, or on the server's API with --server. */
 function dbOrServer(opts: CommonOptions & { server?: string }, fn: (db: DB | undefined) => Promise<number>) {
-  return opts.server ? fn(undefined) : withDbAsync(opts, fn);
+  return opts.server ? fn(undefined) : withDbAsync(opts, 'read', fn);
 }
 
 function common(cmd: Command): Command {
   return cmd
     .option('--db <file>', 'SQLite database (default $KPD_DB, else data/kpd.db)')
-    .option('--json', 'print one JSON document on stdout');
+    .option('--json', 'print one JSON document on stdout')
+    .option('--debug', 'print the stack of an unexpected error');
 }
 
 export function program(): Command {
   const p = new Command('kpd')
     .description('kubelet-perf-dash: node e2e perf results and kubelet tracing, in SQLite')
-    .showHelpAfterError();
+    .version(pkg.version, '-V, --version', 'print the version of kpd')
+    .showHelpAfterError()
+    .hook('preAction', (_p, action) => {
+      debug ||= !!action.opts().debug;
+    });
 
   common(p.command('ingest'))
     .description('ingest a job directory (numbered build dirs), one build directory, or a build .tar.gz; idempotent')
@@ -107,13 +135,13 @@ export function program(): Command {
     .option('--job <name>', 'job name (default: the directory name)')
     .option('--no-replace', 'refuse changed content for an existing build instead of replacing it')
     .action((path: string, o: CommonOptions & { job?: string; replace: boolean }) =>
-      run(() => withDbAsync(o, (db) => ingestCommand(db, path, o, out))),
+      run(() => withDbAsync(o, 'write', (db) => ingestCommand(db, path, o, out))),
     );
 
   common(p.command('builds'))
     .description("list a job's builds")
     .requiredOption('--job <name>')
-    .action((o: CommonOptions & { job: string }) => run(() => withDb(o, (db) => buildsCommand(db, o, out))));
+    .action((o: CommonOptions & { job: string }) => run(() => withDb(o, 'read', (db) => buildsCommand(db, o, out))));
 
   common(p.command('metrics'))
     .description("one metric of one test and node config, each build's stats in build order")
@@ -125,7 +153,7 @@ export function program(): Command {
     .option('--from <build>', 'first build ID of the range', buildIdArg('--from'))
     .option('--to <build>', 'last build ID of the range', buildIdArg('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
-    .action((o) => run(() => withDb(o, (db) => metricsCommand(db, o, out))));
+    .action((o) => run(() => withDb(o, 'read', (db) => metricsCommand(db, o, out))));
 
   common(p.command('trace'))
     .description('latency between two probes in one build of one test, per pod (percentiles in ms)')
@@ -136,7 +164,7 @@ export function program(): Command {
     .option('--machine <machine>')
     .requiredOption('--from <probe>', 'start probe, e.g. create or pod_config_change')
     .requiredOption('--to <probe>', 'end probe, e.g. running or pod_status_running')
-    .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, (db) => traceCommand(db, o, out))));
+    .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, 'read', (db) => traceCommand(db, o, out))));
 
   common(p.command('probes'))
     .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
@@ -169,7 +197,7 @@ export function program(): Command {
     .option('--out <dir>', 'where to write the generated build directories', 'data/demo')
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .action((o: CommonOptions & { builds: number; out: string; seed: number }) =>
-      run(() => withDbAsync(o, (db) => demoCommand(db, o, out))),
+      run(() => withDbAsync(o, 'write', (db) => demoCommand(db, o, out))),
     );
 
   common(p.command('upload'))
@@ -180,6 +208,7 @@ export function program(): Command {
     .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
     .option('--token <token>', 'upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
     .option('--replace', 'replace the build when the server has different content for it')
+    .option('--retries <n>', 'send again this many times after a lost connection or a busy server (default 5)', int('--retries'))
     .action((path: string, o: UploadOptions) => run(() => uploadCommand(path, o, out)));
 
   common(p.command('reingest'))
@@ -187,7 +216,7 @@ export function program(): Command {
     .requiredOption('--job <name>')
     .option('--build <id>', 'only this build (its ID)', buildIdArg('--build'))
     .action((o: CommonOptions & { job: string; build?: BuildId }) =>
-      run(() => withDbAsync(o, (db) => reingestCommand(db, o, out))),
+      run(() => withDbAsync(o, 'write', (db) => reingestCommand(db, o, out))),
     );
 
   const slo = p.command('slo').description('service level objectives');
@@ -210,13 +239,3 @@ export function program(): Command {
 
   return p;
 }
-
-async function withDbAsync<T>(opts: CommonOptions, fn: (db: DB) => Promise<T>): Promise<T> {
-  const db = openDb(dbPath(opts.db));
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-

@@ -25,7 +25,7 @@ export function jobId(db: DB, job: string): number {
   if (!row) {
     const jobs = db.prepare<[], { name: string }>('SELECT name FROM jobs ORDER BY name').all().map((r) => r.name);
     const like = similarNames(job, jobs);
-    throw new SelectionError(like.length ? `no job "${job}"; did you mean one of these?` : `no job "${job}"`, like);
+    throw new SelectionError(`no job "${job}"`, like);
   }
   return row.id;
 }
