@@ -3,7 +3,7 @@
 // with the reason on stderr when something is wrong.
 import type { BuildId } from '../lib/build-id';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb, dbPath, NoDatabaseError, type DB } from '../lib/db/open';
+import { openDb, dbPath, NoDatabaseError, SchemaError, type DB } from '../lib/db/open';
 import { EnvironmentProblem, environmentProblem } from '../lib/db/problems';
 import pkg from '../package.json' with { type: 'json' };
 import { SelectionError } from '../lib/queries/errors';
@@ -58,7 +58,7 @@ async function withDbAsync<T>(opts: CommonOptions, access: Access, fn: (db: DB) 
 }
 
 /** Errors that are the user's to fix or the machine's, told as one line. */
-const TOLD = [SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, EnvironmentProblem, BuildIdError];
+const TOLD = [SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, SchemaError, EnvironmentProblem, BuildIdError];
 
 /** Set by --debug (or $KPD_DEBUG=1): an unexpected error prints its stack. */
 let debug = process.env.KPD_DEBUG === '1';

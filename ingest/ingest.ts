@@ -35,6 +35,28 @@ export interface IngestOptions {
   onBuild?: (done: number, total: number, build: IngestedBuild) => void;
 }
 
+const TEMP_PREFIX = 'kpd-build-';
+
+/**
+ * Removes unpacked builds that a killed process left in the temporary
+ * directory, once they are older than any ingest takes.
+ */
+export function removeStaleBuildDirs(maxAgeMs = 6 * 3600_000, now = Date.now()): number {
+  let removed = 0;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const p = path.join(os.tmpdir(), name);
+    try {
+      if (now - fs.statSync(p).mtimeMs < maxAgeMs) continue;
+      fs.rmSync(p, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Another process removed it first.
+    }
+  }
+  return removed;
+}
+
 /** Runs `fn` on the build directory of `loc`, unpacking an archive into a temporary directory first. */
 export async function withBuildDir<T>(
   loc: Pick<BuildLocation, 'path' | 'archive'>,
@@ -42,7 +64,7 @@ export async function withBuildDir<T>(
   limits?: ArchiveLimits,
 ): Promise<T> {
   if (!loc.archive) return fn(loc.path);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-build-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   try {
     await extractBuildArchive(fs.createReadStream(loc.path), tmp, limits);
     return await fn(tmp);

@@ -8,6 +8,8 @@ import http from 'node:http';
 import next from 'next';
 import { openDb, type DB } from '../../lib/db/open';
 import { installWriter } from '../../ingest/writer/client';
+import { removeStaleBuildDirs } from '../../ingest/ingest';
+import { removeStaleIncoming, uploadsDir } from '../../ingest/upload/store';
 import { ResponseCache } from './cache';
 import { ThreadWriter } from './writer-thread';
 
@@ -33,6 +35,9 @@ export const KEEP_ALIVE_MS = 65_000;
 
 export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
   process.env.KPD_DB = o.dbFile;
+  // What a killed server left half received or half unpacked is of no use: nothing of it was written.
+  removeStaleIncoming(uploadsDir());
+  removeStaleBuildDirs();
   const writer = new ThreadWriter(o.dbFile);
   installWriter(writer);
   const app = next({ dev: !!o.dev, dir: o.dir, hostname: o.hostname, port: o.port });

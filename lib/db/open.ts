@@ -3,7 +3,9 @@
 // read commands, the server's pages) open it read-only, so they work on a
 // file they may not write (another user's, a read-only file system) and can
 // never take a write lock; a database of an older schema is upgraded first
-// when the file is writable.
+// when the file is writable. A WAL database in a folder the reader cannot
+// write (another user's, a read-only file system) is read as immutable, since
+// SQLite cannot create the -shm file it would otherwise need.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,9 @@ import { MIGRATIONS } from './migrations';
 import { BUSY_TIMEOUT_MS, environmentProblem } from './problems';
 
 export type DB = Database.Database;
+
+// URI filenames (for `immutable=1`), read by better-sqlite3 when it loads its addon at the first open.
+process.env.SQLITE_USE_URI ??= '1';
 
 export const DEFAULT_DB = 'data/kpd.db';
 
@@ -25,6 +30,9 @@ export class NoDatabaseError extends Error {
     super(`no database at ${file} (a typo in --db or $KPD_DB? kpd ingest PATH or kpd demo creates one)`);
   }
 }
+
+/** A database of a schema this kpd cannot use as it is: newer than kpd, or older and not writable here. */
+export class SchemaError extends Error {}
 
 export function openDb(file: string = dbPath(), opts: { readonly?: boolean } = {}): DB {
   return opts.readonly ? openReadOnly(file) : openReadWrite(file);
@@ -50,23 +58,37 @@ function openReadWrite(file: string): DB {
   }
 }
 
-function openReadOnly(file: string): DB {
-  if (file !== ':memory:' && !fs.existsSync(file)) throw new NoDatabaseError(file);
-  let db = new Database(file, { readonly: true, fileMustExist: true });
+/** A read-only connection; as immutable when SQLite cannot create the WAL's -shm file beside the database. */
+function readOnlyConnection(file: string): DB {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('user_version');
+    return db;
+  } catch (e) {
+    db.close();
+    const code = (e as { code?: unknown }).code;
+    if (file === ':memory:' || (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_CANTOPEN')) throw e;
+    return new Database(`file:${encodeURI(path.resolve(/*turbopackIgnore: true*/ file))}?immutable=1`, { readonly: true });
+  }
+}
+
+function openReadOnly(file: string): DB {
+  if (file !== ':memory:' && !fs.existsSync(file)) throw new NoDatabaseError(file);
+  let db: DB | undefined;
+  try {
+    db = readOnlyConnection(file);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version < MIGRATIONS.length) {
       db.close();
       upgrade(file, version);
-      db = new Database(file, { readonly: true, fileMustExist: true });
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db = readOnlyConnection(file);
     } else if (version > MIGRATIONS.length) {
-      throw new Error(`database schema version ${version} is newer than this kpd (${MIGRATIONS.length}); upgrade kpd`);
+      throw new SchemaError(`database schema version ${version} is newer than this kpd (${MIGRATIONS.length}); upgrade kpd`);
     }
     return db;
   } catch (e) {
-    if (db.open) db.close();
+    if (db?.open) db.close();
     throw environmentProblem(e, file) ?? e;
   }
 }
@@ -78,7 +100,7 @@ function upgrade(file: string, version: number): void {
   } catch (e) {
     const problem = environmentProblem(e, file);
     if (problem?.kind === 'readonly' || problem?.kind === 'denied') {
-      throw new Error(
+      throw new SchemaError(
         `database ${file} has schema version ${version}, older than this kpd's ${MIGRATIONS.length}, and cannot be upgraded here (${problem.kind}); open it once with write access (kpd ingest or kpd serve)`,
       );
     }
@@ -94,9 +116,7 @@ function upgrade(file: string, version: number): void {
 export function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this kpd (${MIGRATIONS.length}); upgrade kpd`,
-    );
+    throw new SchemaError(`database schema version ${current} is newer than this kpd (${MIGRATIONS.length}); upgrade kpd`);
   }
   if (current === MIGRATIONS.length) return;
   db.pragma('foreign_keys = OFF');

@@ -4,8 +4,8 @@
 // prints `kpd: …`, the server answers 503/507), and they stop a run of many
 // builds, since every build after would fail the same way.
 
-/** The busy timeout of every connection: how long a write waits for another writer's lock. */
-export const BUSY_TIMEOUT_MS = 30_000;
+/** The busy timeout of every connection: how long a write waits for another writer's lock ($KPD_BUSY_TIMEOUT_MS, default 30 s). */
+export const BUSY_TIMEOUT_MS = /^\d{1,7}$/.test(process.env.KPD_BUSY_TIMEOUT_MS ?? '') ? Number(process.env.KPD_BUSY_TIMEOUT_MS) : 30_000;
 
 export type ProblemKind = 'locked' | 'full' | 'readonly' | 'denied' | 'corrupt';
 

@@ -1,7 +1,7 @@
 // Helpers for the JSON route handlers under app/api/v1: the same query
 // functions as the CLI, errors as JSON with the right status. Every error
 // becomes a JSON answer with a message: never an empty 500.
-import { NoDatabaseError } from '../db/open';
+import { NoDatabaseError, SchemaError } from '../db/open';
 import { environmentProblem } from '../db/problems';
 import { SelectionError } from '../queries/errors';
 import { SloConfigError } from '../slo';
@@ -39,7 +39,7 @@ export function failure(e: unknown): Response {
   }
   if (e instanceof BadRequest) return json({ error: e.message }, 400);
   if (e instanceof SloConfigError) return json({ error: `SLO config: ${e.message}` }, 500);
-  if (e instanceof NoDatabaseError) return json({ error: `server problem: ${e.message}` }, 503);
+  if (e instanceof NoDatabaseError || e instanceof SchemaError) return json({ error: `server problem: ${e.message}` }, 503);
   const problem = environmentProblem(e, "the server's database");
   if (problem) return json({ error: `server problem: ${problem.message}` }, problem.kind === 'full' ? 507 : 503);
   console.error(e);
