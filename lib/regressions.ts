@@ -45,7 +45,8 @@
 // its least-squares placement is kept for the final position of each change.
 
 import type { MetricName } from './model';
-import { normalTwoSided, rankSumTest } from './rank-sum';
+import { normalTwoSided, rankSumTest, type RankSumResult } from './rank-sum';
+import { studentTwoSidedP } from './student-t';
 
 export interface ChangePointOptions {
   /** Significance: a change point survives only when its rank-sum p-value is at most this. */
@@ -162,7 +163,7 @@ function splitWindow(
     const [a, b] = stack.pop()!;
     const tau = bestSplit(x, a, b, o.minSegment);
     if (tau < 0) continue;
-    if (rankSumTest(x, a, tau, b).p > o.pValue) continue;
+    if (levelTest(x, a, tau, b).p > o.pValue) continue;
     out.add(tau);
     stack.push([a, tau], [tau, b]);
   }
@@ -228,18 +229,22 @@ function relocate(x: number[], cps: number[], o: Required<ChangePointOptions>): 
 }
 
 /**
- * x with the points of [a, b) pulled to within 4 robust standard deviations of
- * their side's median (the sides split at c). The scale is the median absolute
- * residual, or the mean one where ties make the median 0.
+ * x with the points of [a, b) pulled to within about 4 standard deviations of
+ * their side's median (the sides split at c), so that a slow image pull counts
+ * as a bad build, not as a new level. The scale is the root mean square of the
+ * residuals less the largest tenth (which Gaussian noise shrinks by 0.79): a
+ * median absolute deviation would be 0 or tiny on quantised and two-level
+ * series and clip one of their levels away.
  */
 function clipped(x: number[], a: number, c: number, b: number): number[] {
   const left = median(x.slice(a, c));
   const right = median(x.slice(c, b));
   const level = (i: number) => (i < c ? left : right);
-  const residuals: number[] = [];
-  for (let i = a; i < b; i++) residuals.push(Math.abs(x[i] - level(i)));
-  const mad = median(residuals);
-  const limit = 4 * (mad > 0 ? 1.4826 * mad : 1.2533 * (residuals.reduce((s, r) => s + r, 0) / residuals.length));
+  const residuals = Float64Array.from({ length: b - a }, (_, k) => Math.abs(x[a + k] - level(a + k))).sort();
+  const kept = residuals.subarray(0, residuals.length - Math.max(1, Math.ceil(residuals.length / 10)));
+  const rms = Math.sqrt(kept.reduce((s, r) => s + r * r, 0) / Math.max(1, kept.length));
+  if (!(rms > 0)) return x;
+  const limit = (4 / 0.79) * rms;
   const y = x.slice();
   for (let i = a; i < b; i++) y[i] = level(i) + Math.max(-limit, Math.min(limit, x[i] - level(i)));
   return y;
@@ -384,8 +389,9 @@ function score(x: number[], cps: number[], k: number, o: Required<ChangePointOpt
   let p = 1;
   let z = 0;
   if (c - a >= o.minSegment && b - c >= o.minSegment) {
-    const test = rankSumTest(x, a, c, b);
-    z = test.z;
+    const ranks = rankSumTest(x, a, c, b);
+    const test = levelTest(x, a, c, b, ranks);
+    z = ranks.z;
     p = Math.min(1, test.p * endRuns(c - a, a === 0, o) * endRuns(b - c, b === x.length, o));
     // Serial correlation can only weaken the evidence: weigh it only where it could matter.
     if (p <= o.pValue) {
@@ -413,8 +419,12 @@ function endRuns(length: number, atEnd: boolean, o: Required<ChangePointOptions>
 
 // ---- Evidence checks ----
 
-/** Serial correlation can at most halve a z: a rank statistic saturates once the runs separate, and a clean jump must stay visible. */
-const MAX_SERIAL_CORRELATION = 0.6;
+/**
+ * Serial correlation divides a z by at most √3 (ρ = 0.5): a rank statistic
+ * saturates once the runs separate, and a clean jump in a wandering series
+ * must stay visible.
+ */
+const MAX_SERIAL_CORRELATION = 0.5;
 
 /**
  * How much serial correlation inflates the variance of the mean of each run:
@@ -502,6 +512,32 @@ function slopeNotStep(x: number[], a: number, c: number, b: number): boolean {
   const tShift = shift / Math.sqrt((noise * stt) / det);
   if (Math.abs(tSlope) >= SIGNIFICANT_T && Math.abs(tShift) < SIGNIFICANT_T) return true;
   return step - line > LINE_MARGIN * (Math.min(line, step) / (n - 2));
+}
+
+// ---- Level tests ----
+
+/** Both runs at least this long: enough builds that a t-test on clipped values is robust and more powerful than ranks. */
+const LONG_RUN = 10;
+
+/**
+ * Whether x[a, c) and x[c, b) sit at different levels. Short runs get the
+ * exact rank-sum test; when both runs are long, Student's t-test on the values
+ * pulled to within 4 robust standard deviations of their run's median (see
+ * clipped): as powerful as a t-test on Gaussian noise, and an outlier counts
+ * as at most 4 standard deviations.
+ */
+function levelTest(x: number[], a: number, c: number, b: number, ranks?: RankSumResult): RankSumResult {
+  if (c - a < LONG_RUN || b - c < LONG_RUN) return ranks ?? rankSumTest(x, a, c, b);
+  const y = clipped(x, a, c, b);
+  const m = c - a;
+  const k = b - c;
+  const left = mean(y, a, c);
+  const right = mean(y, c, b);
+  const pooled = (sse(y, a, c) + sse(y, c, b)) / (m + k - 2);
+  const scale = Math.max(Math.abs(left), Math.abs(right), 1) * 1e-12;
+  if (!(pooled > scale * scale)) return Math.abs(right - left) <= scale ? { p: 1, z: 0 } : { p: 0, z: Math.sign(right - left) * Infinity };
+  const t = (right - left) / Math.sqrt(pooled * (1 / m + 1 / k));
+  return { p: studentTwoSidedP(t, m + k - 2), z: t };
 }
 
 // ---- Arithmetic ----
