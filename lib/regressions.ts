@@ -276,18 +276,23 @@ function leastSquaresSplit(x: number[], a: number, b: number, minSeg: number, fr
 }
 
 /**
- * A split can sit no closer than minSegment to either end of the series. When
- * it sits exactly there and the point next to it belongs to the other side's
- * level, the true change lies beyond the boundary: fewer than minSegment points
- * support it, so it is not reported yet (else the newest change would be blamed
- * on the build before the culprit, moving once more builds arrive).
+ * A run at either end of the series shorter than 2 · minSegment must have
+ * minSegment points at its own level (nearer its median than the other
+ * side's). Otherwise the change is not supported yet: a step followed by two
+ * builds would be placed one build early, blaming a good build and moving once
+ * a third arrives; two slow builds and a normal one are not a level.
  */
 function supportedAtEnds(x: number[], c: number, o: Required<ChangePointOptions>): boolean {
   const n = x.length;
   const before = median(x.slice(Math.max(0, c - o.window), c));
   const after = median(x.slice(c, Math.min(n, c + o.window)));
-  if (n - c === o.minSegment && Math.abs(x[c] - before) < Math.abs(x[c] - after)) return false;
-  if (c === o.minSegment && Math.abs(x[c - 1] - after) < Math.abs(x[c - 1] - before)) return false;
+  const atLevel = (from: number, to: number, own: number, other: number) => {
+    let count = 0;
+    for (let i = from; i < to; i++) if (Math.abs(x[i] - own) < Math.abs(x[i] - other)) count++;
+    return count >= o.minSegment;
+  };
+  if (n - c < 2 * o.minSegment && !atLevel(c, n, after, before)) return false;
+  if (c < 2 * o.minSegment && !atLevel(0, c, before, after)) return false;
   return true;
 }
 
