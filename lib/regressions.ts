@@ -223,30 +223,33 @@ function relocate(x: number[], cps: number[], o: Required<ChangePointOptions>): 
     const a = Math.max(k > 0 ? cps[k - 1] : 0, c - o.window);
     const b = Math.min(k + 1 < cps.length ? cps[k + 1] : x.length, c + o.window);
     const reach = Math.floor(o.window / 4);
-    const t = leastSquaresSplit(clipped(x, a, c, b), a, b, o.minSegment, c - reach, c + reach);
+    const t = leastSquaresSplit(clipped(x, a, [c], b), a, b, o.minSegment, c - reach, c + reach);
     return t < 0 ? c : t;
   });
 }
 
 /**
  * x with the points of [a, b) pulled to within about 4 standard deviations of
- * their side's median (the sides split at c), so that a slow image pull counts
- * as a bad build, not as a new level. The scale is the root mean square of the
- * residuals less the largest tenth (which Gaussian noise shrinks by 0.79): a
- * median absolute deviation would be 0 or tiny on quantised and two-level
- * series and clip one of their levels away.
+ * the median of their run (runs split at `cuts`), so that a slow image pull
+ * counts as a bad build, not as a new level or a slope. The scale is the root
+ * mean square of the residuals less the largest tenth (which Gaussian noise
+ * shrinks by 0.79): a median absolute deviation would be 0 or tiny on
+ * quantised and two-level series and clip one of their levels away.
  */
-function clipped(x: number[], a: number, c: number, b: number): number[] {
-  const left = median(x.slice(a, c));
-  const right = median(x.slice(c, b));
-  const level = (i: number) => (i < c ? left : right);
-  const residuals = Float64Array.from({ length: b - a }, (_, k) => Math.abs(x[a + k] - level(a + k))).sort();
+function clipped(x: number[], a: number, cuts: number[], b: number): number[] {
+  const bounds = [a, ...cuts, b];
+  const level = new Float64Array(b - a);
+  for (let k = 1; k < bounds.length; k++) {
+    const m = median(x.slice(bounds[k - 1], bounds[k]));
+    for (let i = bounds[k - 1]; i < bounds[k]; i++) level[i - a] = m;
+  }
+  const residuals = Float64Array.from({ length: b - a }, (_, k) => Math.abs(x[a + k] - level[k])).sort();
   const kept = residuals.subarray(0, residuals.length - Math.max(1, Math.ceil(residuals.length / 10)));
-  const rms = Math.sqrt(kept.reduce((s, r) => s + r * r, 0) / Math.max(1, kept.length));
+  const rms = Math.sqrt(kept.reduce((sum, r) => sum + r * r, 0) / Math.max(1, kept.length));
   if (!(rms > 0)) return x;
   const limit = (4 / 0.79) * rms;
   const y = x.slice();
-  for (let i = a; i < b; i++) y[i] = level(i) + Math.max(-limit, Math.min(limit, x[i] - level(i)));
+  for (let i = a; i < b; i++) y[i] = level[i - a] + Math.max(-limit, Math.min(limit, x[i] - level[i - a]));
   return y;
 }
 
@@ -321,12 +324,16 @@ function prune(x: number[], candidates: number[], o: Required<ChangePointOptions
   const cps = candidates.slice();
   const scored = cps.map((c, k) => score(x, cps, k, o));
   for (;;) {
-    const stair = staircases(x, cps, scored, o);
     let weakest = -1;
     for (let k = 0; k < scored.length; k++) {
       const s = scored[k];
-      const fails = s.crowded || s.slope || stair[k] || s.p > o.pValue || Math.abs(s.change) < o.minRelativeChange;
+      const fails = s.crowded || s.slope || s.p > o.pValue || Math.abs(s.change) < o.minRelativeChange;
       if (fails && (weakest < 0 || weaker(s, scored[weakest]))) weakest = k;
+    }
+    // Staircases are judged among change points that hold on their own, not among the raw candidates.
+    if (weakest < 0) {
+      const stair = staircases(x, cps, scored, o);
+      for (let k = 0; k < scored.length; k++) if (stair[k] && (weakest < 0 || weaker(scored[k], scored[weakest]))) weakest = k;
     }
     if (weakest < 0) {
       return scored.map(({ index, before, after, change, p }) => ({ index, before, after, change, pValue: p }));
@@ -357,9 +364,10 @@ function staircases(x: number[], cps: number[], scored: Scored[], o: Required<Ch
     const lo = Math.max(k > 0 ? cps[k - 1] : 0, c1 - 2 * o.window);
     const hi = Math.min(k + 2 < cps.length ? cps[k + 2] : x.length, c2 + 2 * o.window);
     const n = hi - lo;
-    const stairs = sse(x, lo, c1) + sse(x, c1, c2) + sse(x, c2, hi);
+    const y = clipped(x, lo, [c1, c2], hi);
+    const stairs = sse(y, lo, c1) + sse(y, c1, c2) + sse(y, c2, hi);
     // n·log(SSE) + parameters·log(n): the line wins when its SSE is within a factor n^(3/n).
-    if (lineSse(x, lo, hi) <= stairs * Math.pow(n, 3 / n)) marked[k] = marked[k + 1] = true;
+    if (lineSse(y, lo, hi) <= stairs * Math.pow(n, 3 / n)) marked[k] = marked[k + 1] = true;
   }
   return marked;
 }
@@ -405,7 +413,8 @@ function score(x: number[], cps: number[], k: number, o: Required<ChangePointOpt
     }
   }
   // The longer the span, the better a line tells itself from a step: the shape test reaches twice as far.
-  const slope = slopeNotStep(x, Math.max(lo, c - 2 * o.window), c, Math.min(hi, c + 2 * o.window));
+  const [sa, sb] = [Math.max(lo, c - 2 * o.window), Math.min(hi, c + 2 * o.window)];
+  const slope = slopeNotStep(clipped(x, sa, [c], sb), sa, c, sb);
   return { index: c, p, z, before, after, change: relativeChange(before, after), slope, crowded };
 }
 
@@ -533,7 +542,7 @@ const LONG_RUN = 10;
  */
 function levelTest(x: number[], a: number, c: number, b: number, ranks?: RankSumResult): RankSumResult {
   if (c - a < LONG_RUN || b - c < LONG_RUN) return ranks ?? rankSumTest(x, a, c, b);
-  const y = clipped(x, a, c, b);
+  const y = clipped(x, a, [c], b);
   const m = c - a;
   const k = b - c;
   const left = mean(y, a, c);
