@@ -4,43 +4,45 @@
 // |x - y|, no distribution assumed) run hierarchically in overlapping windows,
 // as Apache Otava and MongoDB do for performance CI; each survivor is then
 // placed by least squares on the points between its neighbours. A candidate
-// must hold against its neighbours, every test on the raw values (nothing is
-// replaced: the Hampel filter this module used to run first invented constant
-// runs wherever half a window tied, and raised false alarms on 25 % of
-// quantised and 66 % of two-level flat series):
-// - significance: the Wilcoxon-Mann-Whitney rank-sum test (lib/rank-sum.ts) of
-//   the runs before and after it, exact for ties and short runs, so one far
-//   outlier moves it no more than a near one. The noise model is checked
+// must hold against its neighbours, every test on the raw values (nothing in
+// the series is replaced: the Hampel filter this module used to run first
+// invented constant runs wherever half a window tied, and raised false alarms
+// on 25 % of quantised and 66 % of two-level flat series):
+// - significance: the exact Wilcoxon-Mann-Whitney rank-sum test
+//   (lib/rank-sum.ts), exact for ties and short runs, so one far outlier moves
+//   it no more than a near one; once both runs have 10 builds, Student's t on
+//   the values clipped to 4 robust standard deviations of their run (as
+//   powerful as a t-test on Gaussian noise). The noise model is checked
 //   against the data: when consecutive residuals share their sign more often
 //   than independent builds would (a random walk, a season), the evidence is
-//   discounted by up to half its z;
+//   discounted (z divided by up to √3);
 // - size: the medians moved by at least minRelativeChange;
 // - shape: a step, not a slope. Fitting level + slope + step, a significant
 //   slope with an insignificant step, or a line that fits clearly better than
 //   the two levels, vetoes it; two neighbouring steps the same way that one
-//   line explains as well (by BIC) are the treads of a staircase cut into a
-//   drift, and go too;
+//   line explains as well (BIC) are the treads of a staircase cut into a drift;
 // - support: minSegment points on each side, and minSegment points at the new
-//   level after the newest change, or the build before the culprit would be
-//   blamed (such a change waits for more builds); a short run at either end of
-//   the history pays for having been picked among the few it could have been.
+//   level in a short run at either end, or the build before the culprit would
+//   be blamed (such a change waits for more builds); a short run at either end
+//   of the history pays for having been picked among the few it could be.
 // Failing candidates are dropped weakest first and their neighbours re-scored
 // (Otava's merge step) until every survivor passes.
 //
 // Measured with bench/regressions.ts at the defaults (docs/BENCHMARKS.md has
-// the current table): false alarms on quantised / two-level flat series went
-// from 25.3 % / 66.0 % of series to 0.3 % / 0.0 %; a +10 % step at CV 5 % (30
-// builds each side) is found exactly once within ±2 builds in 90.5 % of series
-// (86.5 % before; least squares alone places it within ±2 in about 92 %); a
-// 20 % drift over 100 builds is cut into two or more steps in 2 % of series
-// instead of 54-73 %; a step followed by only 2 builds is not reported (it was
-// blamed on the build before it in 74 %). On the 27 redistributable series of
-// the Turing Change Point Dataset, F1 / cover rose from 0.635 / 0.584 (below
-// reporting nothing, 0.655 / 0.560) to 0.759 / 0.689, above TCPDBench's
-// default binary segmentation (0.716 / 0.677).
+// the current table; before → now): false alarms on quantised / two-level flat
+// series 25.3 % / 66.0 % → 0.3 % / 1.3 % of series; a +10 % step at CV 5 % (30
+// builds each side) found exactly once within ±2 builds 86.5 % → 90.3 % (least
+// squares alone places it within ±2 in about 92 %); a 20 % drift over 100
+// builds cut into two or more steps 54-73 % → 2-3 %; a step followed by only 2
+// builds blamed on the build before it 73.5 % → 0.8 %; CI runs alarming among
+// their newest 10 builds of a flat series 0.7 % → 0.1 %. Small steps are
+// reported later (±10 %: p50 6 builds instead of 4). On the 27 redistributable
+// series of the Turing Change Point Dataset, F1 / cover 0.635 / 0.584 (below
+// reporting nothing, 0.655 / 0.560) → 0.754 / 0.707, above TCPDBench's default
+// binary segmentation (0.716 / 0.677).
 // A penalised-cost segmentation (PELT or binary segmentation with a noise
 // scale from first differences) was the alternative considered: its penalty
-// hangs on one global scale estimate, which ties, two-level noise and wandering
+// hangs on one global noise scale, which ties, two-level noise and wandering
 // series upset much as they upset the Hampel filter, while ranks need none;
 // its least-squares placement is kept for the final position of each change.
 
