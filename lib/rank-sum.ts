@@ -19,20 +19,32 @@ export function rankSumTest(x: readonly number[], a: number, c: number, b: numbe
   const m = c - a;
   const k = b - c;
   const n = m + k;
-  const order = Array.from({ length: n }, (_, i) => a + i).sort((i, j) => x[i] - x[j]);
+  // Both runs sorted apart and merged: typed arrays sort numerically, far faster than indices with a comparator.
+  const early = Float64Array.from({ length: m }, (_, i) => x[a + i]).sort();
+  const later = Float64Array.from({ length: k }, (_, i) => x[c + i]).sort();
   // Doubled mid-ranks keep tied ranks integral, which the exact distribution needs.
   const rank2 = new Float64Array(n);
   let ties = 0;
   let laterSum = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && x[order[j + 1]] === x[order[i]]) j++;
-    const t = j - i + 1;
+  for (let i = 0, p = 0, q = 0; i < n; ) {
+    const v = p < m && (q >= k || early[p] <= later[q]) ? early[p] : later[q];
+    let fromEarly = 0;
+    let fromLater = 0;
+    while (p < m && early[p] === v) {
+      p++;
+      fromEarly++;
+    }
+    while (q < k && later[q] === v) {
+      q++;
+      fromLater++;
+    }
+    const t = fromEarly + fromLater;
+    const j = i + t - 1;
     ties += t * t * t - t;
-    for (let q = i; q <= j; q++) rank2[q] = i + j + 2;
+    rank2.fill(i + j + 2, i, j + 1);
+    laterSum += fromLater * (i + j + 2);
     i = j + 1;
   }
-  for (let q = 0; q < n; q++) if (order[q] >= c) laterSum += rank2[q];
   const mean2 = k * (n + 1);
   const var2 = ((m * k) / 3) * (n + 1 - ties / (n * (n - 1)));
   if (!(var2 > 0)) return { p: 1, z: 0 };

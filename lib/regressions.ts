@@ -95,18 +95,23 @@ export function detectChangePoints(
   });
   const n = values.length;
   if (n < 2 * o.minSegment) return [];
-  const candidates = new Set<number>();
-  for (const [start, end] of windows(n, 2 * o.window)) splitWindow(values, start, end, o, candidates);
-  let cps = [...candidates].sort((a, b) => a - b);
-  // A window sees a step off-centre and E-divisive places it a build or two
-  // off: each survivor is placed again between its neighbours, then re-checked.
-  for (let round = 0; round < 3; round++) {
-    const survivors = prune(values, cps.filter((c) => supportedAtEnds(values, c, o)), o).map((cp) => cp.index);
-    const placed = relocate(values, survivors, o);
-    if (placed.every((c, k) => c === survivors[k])) break;
-    cps = [...new Set(placed)].sort((a, b) => a - b);
+  rangeMedians.set(values, new Map());
+  try {
+    const candidates = new Set<number>();
+    for (const [start, end] of windows(n, 2 * o.window)) splitWindow(values, start, end, o, candidates);
+    let cps = [...candidates].sort((a, b) => a - b);
+    // A window sees a step off-centre and E-divisive places it a build or two
+    // off: each survivor is placed again between its neighbours, then re-checked.
+    for (let round = 0; round < 3; round++) {
+      const survivors = prune(values, cps.filter((c) => supportedAtEnds(values, c, o)), o).map((cp) => cp.index);
+      const placed = relocate(values, survivors, o);
+      if (placed.every((c, k) => c === survivors[k])) break;
+      cps = [...new Set(placed)].sort((a, b) => a - b);
+    }
+    return prune(values, cps.filter((c) => supportedAtEnds(values, c, o)), o);
+  } finally {
+    rangeMedians.delete(values);
   }
-  return prune(values, cps.filter((c) => supportedAtEnds(values, c, o)), o);
 }
 
 /** Which way a metric gets worse. Every stat of a metric shares its direction. */
@@ -242,7 +247,7 @@ function clipped(x: number[], a: number, cuts: number[], b: number): number[] {
   const bounds = [a, ...cuts, b];
   const level = new Float64Array(b - a);
   for (let k = 1; k < bounds.length; k++) {
-    const m = median(x.slice(bounds[k - 1], bounds[k]));
+    const m = rangeMedian(x, bounds[k - 1], bounds[k]);
     for (let i = bounds[k - 1]; i < bounds[k]; i++) level[i - a] = m;
   }
   const residuals = Float64Array.from({ length: b - a }, (_, k) => Math.abs(x[a + k] - level[k])).sort();
@@ -289,8 +294,8 @@ function leastSquaresSplit(x: number[], a: number, b: number, minSeg: number, fr
  */
 function supportedAtEnds(x: number[], c: number, o: Required<ChangePointOptions>): boolean {
   const n = x.length;
-  const before = median(x.slice(Math.max(0, c - o.window), c));
-  const after = median(x.slice(c, Math.min(n, c + o.window)));
+  const before = rangeMedian(x, Math.max(0, c - o.window), c);
+  const after = rangeMedian(x, c, Math.min(n, c + o.window));
   const atLevel = (from: number, to: number, own: number, other: number) => {
     let count = 0;
     for (let i = from; i < to; i++) if (Math.abs(x[i] - own) < Math.abs(x[i] - other)) count++;
@@ -399,8 +404,8 @@ function score(x: number[], cps: number[], k: number, o: Required<ChangePointOpt
     (k > 0 && c - cps[k - 1] < o.minSegment) || (k + 1 < cps.length && cps[k + 1] - c < o.minSegment);
   const a = Math.max(lo, c - o.window);
   const b = Math.min(hi, c + o.window);
-  const before = median(x.slice(a, c));
-  const after = median(x.slice(c, b));
+  const before = rangeMedian(x, a, c);
+  const after = rangeMedian(x, c, b);
   let p = 1;
   let z = 0;
   if (c - a >= o.minSegment && b - c >= o.minSegment) {
@@ -473,10 +478,11 @@ function serialInflation(x: number[], a: number, c: number, b: number): number {
 
 /** Theil-Sen line through x[a, b): the median of pairwise slopes, through the median point; outliers cannot tilt it. */
 function theilSen(x: number[], a: number, b: number): (i: number) => number {
-  const slopes: number[] = [];
-  for (let i = a; i < b; i++) for (let j = i + 1; j < b; j++) slopes.push((x[j] - x[i]) / (j - i));
-  const slope = slopes.length ? median(slopes) : 0;
-  const intercept = median(Array.from({ length: b - a }, (_, k) => x[a + k] - slope * (a + k)));
+  const slopes = new Float64Array(((b - a) * (b - a - 1)) / 2);
+  let k = 0;
+  for (let i = a; i < b; i++) for (let j = i + 1; j < b; j++) slopes[k++] = (x[j] - x[i]) / (j - i);
+  const slope = slopes.length ? medianSorted(slopes.sort()) : 0;
+  const intercept = median(Array.from({ length: b - a }, (_, q) => x[a + q] - slope * (a + q)));
   return (i) => intercept + slope * i;
 }
 
@@ -592,9 +598,24 @@ function relativeChange(before: number, after: number): number {
   return (after - before) / Math.abs(before);
 }
 
+/** Medians of runs of the series being analysed, remembered for one call: pruning asks for the same runs again and again. */
+const rangeMedians = new WeakMap<number[], Map<number, number>>();
+
+function rangeMedian(x: number[], a: number, b: number): number {
+  const memo = rangeMedians.get(x);
+  if (!memo) return median(x.slice(a, b));
+  const key = a * (x.length + 1) + b;
+  let m = memo.get(key);
+  if (m === undefined) memo.set(key, (m = median(x.slice(a, b))));
+  return m;
+}
+
 function median(v: number[]): number {
   // Typed arrays sort numerically without a comparator, several times faster.
-  const s = Float64Array.from(v).sort();
+  return medianSorted(Float64Array.from(v).sort());
+}
+
+function medianSorted(s: Float64Array): number {
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
