@@ -20,6 +20,8 @@ import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
 import { regressionsCommand, type RegressionsOptions } from './regressions';
+import { changepointsCommand, type ChangepointsOptions } from './changepoints';
+import { DEFAULT_CHANGE_POINT_OPTIONS } from '../lib/regressions';
 import { ClientError } from './upload-client';
 import { METRIC_NAMES } from '../lib/model';
 import { UsageError, type CommonOptions } from './options';
@@ -232,10 +234,18 @@ export function program(): Command {
     .description("change points in the job's series, newest first: build, levels before and after, relative change")
     .requiredOption('--job <name>')
     .option('--server <url>', "ask the dashboard's API instead of the database")
-    .option('--p-value <p>', 'significance of a change point (default 0.001)', fraction('--p-value'))
-    .option('--min-change <r>', 'smallest relative change reported (default 0.05)', fraction('--min-change'))
-    .option('--window <n>', 'builds compared on each side (default 40)', int('--window'))
+    .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
+    .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
+    .option('--window <n>', `builds compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
     .action((o: RegressionsOptions) => run(() => dbOrServer(o, (db) => regressionsCommand(db, o, out))));
+
+  common(p.command('changepoints'))
+    .description('the change-point detector on any series: FILE (or - for stdin) holds a JSON array of numbers (null = missing) or an object of named arrays')
+    .argument('<file>')
+    .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
+    .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
+    .option('--window <n>', `points compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
+    .action((file: string, o: ChangepointsOptions) => run(() => changepointsCommand(file, o, out)));
 
   return p;
 }

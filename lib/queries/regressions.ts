@@ -165,11 +165,13 @@ function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>
 /**
  * Where an append-only refresh starts reading (`from`) and from which build
  * on it replaces stored change points (`keep`): the last TAIL_WINDOWS windows
- * of builds are re-analysed, and the first window of them only gives the
- * detector its left context, so the seam sees the same evidence a full run
- * would. Undefined when the history is too short to gain anything.
+ * of builds are re-analysed, and the first two windows of them only give the
+ * detector its left context (it looks up to two windows to each side of a
+ * candidate), so the seam sees the same evidence a full run would. Undefined
+ * when the history is too short to gain anything.
  */
-const TAIL_WINDOWS = 4;
+const TAIL_WINDOWS = 6;
+const CONTEXT_WINDOWS = 2;
 
 function tail(db: DB, job: number): { from: string; keep: string } | undefined {
   const window = DEFAULT_CHANGE_POINT_OPTIONS.window;
@@ -178,7 +180,7 @@ function tail(db: DB, job: number): { from: string; keep: string } | undefined {
     .all(job, TAIL_WINDOWS * window)
     .map((r) => r.key);
   if (keys.length < TAIL_WINDOWS * window) return undefined;
-  return { from: keys[keys.length - 1], keep: keys[keys.length - 1 - window] };
+  return { from: keys[keys.length - 1], keep: keys[keys.length - 1 - CONTEXT_WINDOWS * window] };
 }
 
 /**
