@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: ArchiveLimits = {
 /** Most unpacked bytes per compressed byte read: a kubelet log compresses about 15 times, zeros over 1000. */
 export const MAX_RATIO = 200;
 /** The ratio is judged only past this many unpacked bytes, so a small, very regular file is never refused for it. */
-const RATIO_FLOOR = 64 * 1024 ** 2;
+const RATIO_FLOOR = 16 * 1024 ** 2;
 
 /** Splits off a leading directory shared by a build archive (`1234/build-log.txt`). */
 function relativeName(name: string): { rel: string; top?: string } | undefined {

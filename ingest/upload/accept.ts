@@ -64,7 +64,7 @@ export async function acceptUpload(db: DB, u: UploadRequest): Promise<UploadAnsw
     if (e instanceof BuildConflictError) {
       return { status: 409, body: { error: `${e.message}: upload again with ?replace=true` } };
     }
-    const problem = environmentProblem(e, "the server's database or uploads directory");
+    const problem = environmentProblem(e, db.name, { hidePaths: true });
     if (problem) return serverTrouble(problem);
     if (e instanceof ArchiveError) {
       return { status: OVER_LIMIT.test(e.message) ? 413 : 400, body: { error: `archive refused: ${e.message}` } };

@@ -50,16 +50,26 @@ function kindOf(e: unknown): ProblemKind | undefined {
 }
 
 const SAY: Record<ProblemKind, (where: string) => string> = {
-  locked: (where) => `database ${where} is locked by another process (waited ${BUSY_TIMEOUT_MS / 1000} s); try again when it is done`,
+  locked: (where) => `${where} is locked by another process (waited ${BUSY_TIMEOUT_MS / 1000} s); try again when it is done`,
   full: (where) => `out of disk space writing ${where}`,
-  readonly: (where) => `database ${where} is read-only: read commands work, writes need a writable file and folder`,
+  readonly: (where) => `${where} is read-only: read commands work, writes need a writable file and folder`,
   denied: (where) => `cannot open or write ${where}: permission denied or an I/O error`,
-  corrupt: (where) => `database ${where} is not a kpd database or is corrupt`,
+  corrupt: (where) => `${where} is not a kpd database or is corrupt`,
 };
 
-/** The machine problem behind `e`, told as one line about `where` (a file or the database); undefined for anything else. */
-export function environmentProblem(e: unknown, where: string): EnvironmentProblem | undefined {
+/**
+ * The machine problem behind `e`, told as one line: a SQLite error names the
+ * database (`dbFile`), a file system error the file it met. A server tells
+ * others neither path (`hidePaths`): they are its own business.
+ */
+export function environmentProblem(e: unknown, dbFile: string, opts: { hidePaths?: boolean } = {}): EnvironmentProblem | undefined {
   if (e instanceof EnvironmentProblem) return e;
   const kind = kindOf(e);
-  return kind ? new EnvironmentProblem(kind, SAY[kind](where), e) : undefined;
+  if (!kind) return undefined;
+  const { code, path } = e as { code?: string; path?: unknown };
+  const fromSqlite = code?.startsWith('SQLITE_');
+  const where = fromSqlite
+    ? opts.hidePaths ? "the server's database" : `database ${dbFile}`
+    : opts.hidePaths ? "the server's disk" : typeof path === 'string' ? path : 'a file';
+  return new EnvironmentProblem(kind, SAY[kind](where), e);
 }

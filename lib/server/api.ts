@@ -40,7 +40,7 @@ export function failure(e: unknown): Response {
   if (e instanceof BadRequest) return json({ error: e.message }, 400);
   if (e instanceof SloConfigError) return json({ error: `SLO config: ${e.message}` }, 500);
   if (e instanceof NoDatabaseError || e instanceof SchemaError) return json({ error: `server problem: ${e.message}` }, 503);
-  const problem = environmentProblem(e, "the server's database");
+  const problem = environmentProblem(e, '', { hidePaths: true });
   if (problem) return json({ error: `server problem: ${problem.message}` }, problem.kind === 'full' ? 507 : 503);
   console.error(e);
   return json({ error: `internal error: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500) }, 500);

@@ -177,7 +177,7 @@ describe('a full disk', () => {
       } catch (e) {
         failure = e;
       }
-      expect(environmentProblem(failure, 'kpd.db')?.message).toBe('out of disk space writing kpd.db');
+      expect(environmentProblem(failure, 'kpd.db')?.message).toBe('out of disk space writing database kpd.db');
       expectWholeBuilds(handle);
       handle.close();
     }

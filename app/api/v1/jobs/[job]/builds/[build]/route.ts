@@ -6,7 +6,9 @@ import { checkUploadAuth, uploadTokens } from '@/ingest/upload/auth';
 import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
 import { receiveBody, UploadTooLargeError } from '@/ingest/upload/receive';
 import { checkBuildId, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/ingest/upload/store';
+import { serverTrouble } from '@/ingest/upload/accept';
 import { writer } from '@/ingest/writer/client';
+import { environmentProblem } from '@/lib/db/problems';
 import { failure, json } from '@/lib/server/api';
 
 export const dynamic = 'force-dynamic';
@@ -50,6 +52,11 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
       return res;
     }
     if (e instanceof LimitConfigError) return json({ error: `server misconfigured: ${e.message}` }, 500);
+    const problem = environmentProblem(e, '', { hidePaths: true });
+    if (problem) {
+      const trouble = serverTrouble(problem);
+      return json(trouble.body, trouble.status);
+    }
     return failure(e);
   }
 }
