@@ -56,13 +56,15 @@ export function freePort(): Promise<number> {
 export interface RunningServer {
   url: string;
   stop: () => Promise<void>;
+  /** kill -9: the server gets no chance to finish anything. */
+  crash: () => Promise<void>;
   output: () => string;
 }
 
 /** Starts `kpd serve` (the real server: Next.js inside kpd's HTTP server, with its writer thread) on `db` with `env`; resolves once it answers HTTP. */
-export async function startServer(db: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(db: string, env: Record<string, string> = {}, at?: { port: number }): Promise<RunningServer> {
   await ensureNextBuild();
-  const port = await freePort();
+  const port = at?.port ?? (await freePort());
   let log = '';
   const child: ChildProcess = spawn(
     process.execPath,
@@ -83,14 +85,11 @@ export async function startServer(db: string, env: Record<string, string> = {}):
       await sleep(200);
     }
   }
-  return {
-    url,
-    output: () => log,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const signal = (sig: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(sig);
+    });
+  return { url, output: () => log, stop: () => signal('SIGTERM'), crash: () => signal('SIGKILL') };
 }
