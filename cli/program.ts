@@ -9,7 +9,7 @@ import { ArchiveError } from '../ingest/sources/tarball';
 import { buildsCommand, metricsCommand } from './read';
 import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
-import { serveCommand } from './serve';
+import { serveCommand, type ServeOptions } from './serve';
 import { probesCommand } from './probes';
 import { traceCommand, type TraceOptions } from './trace';
 import { uploadCommand, type UploadOptions } from './upload';
@@ -17,6 +17,10 @@ import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
 import { regressionsCommand, type RegressionsOptions } from './regressions';
 import { ClientError } from './upload-client';
+import { syncCommand } from './sync';
+import { JobsConfigError } from '../ingest/sync/config';
+import { RemoteError, RemoteSettingsError } from '../ingest/sources/remote/store';
+import { RemoteUrlError } from '../lib/remote-url';
 import { METRIC_NAMES } from '../lib/model';
 import { UsageError, type CommonOptions } from './options';
 
@@ -49,12 +53,32 @@ async function run(action: () => Promise<number | void> | number | void): Promis
       e instanceof SourceError ||
       e instanceof ArchiveError ||
       e instanceof UsageError ||
-      e instanceof ClientError
+      e instanceof ClientError ||
+      e instanceof JobsConfigError ||
+      e instanceof RemoteUrlError ||
+      e instanceof RemoteSettingsError ||
+      e instanceof RemoteError
     ) {
       process.stderr.write(`kpd: ${e.message}\n`);
       process.exitCode = 1;
     } else throw e;
   }
+}
+
+function positive(name: string) {
+  return (v: string) => {
+    if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
+    return Number(v);
+  };
+}
+
+/** `30s`, `10m`, `1h` in milliseconds. */
+function duration(name: string) {
+  return (v: string) => {
+    const m = /^([1-9]\d*)(s|m|h)$/.exec(v);
+    if (!m) throw new InvalidArgumentError(`${name} must be a duration like 30s, 10m or 1h`);
+    return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  };
 }
 
 function fraction(name: string) {
@@ -82,11 +106,15 @@ export function program(): Command {
     .showHelpAfterError();
 
   common(p.command('ingest'))
-    .description('ingest a job directory (numbered build dirs), one build directory, or a build .tar.gz; idempotent')
+    .description(
+      'ingest a job directory (numbered build dirs), one build directory, a build .tar.gz, or a job or build in a bucket ' +
+        '(gs://BUCKET/PATH/JOB[/BUILD], s3://…); idempotent',
+    )
     .argument('<path>')
     .option('--job <name>', 'job name (default: the directory name)')
+    .option('--last <n>', 'only the newest N builds', positive('--last'))
     .option('--no-replace', 'refuse changed content for an existing build instead of replacing it')
-    .action((path: string, o: CommonOptions & { job?: string; replace: boolean }) =>
+    .action((path: string, o: CommonOptions & { job?: string; last?: number; replace: boolean }) =>
       run(() => withDbAsync(o, (db) => ingestCommand(db, path, o, out))),
     );
 
@@ -131,7 +159,15 @@ export function program(): Command {
     .description('serve the dashboard (builds it first when needed; ingests the samples into an empty database)')
     .option('--port <port>', 'port', int('--port'), 3000)
     .option('--dev', 'run the Next.js development server')
-    .action((o: CommonOptions & { port: number; dev?: boolean }) => run(() => serveCommand(o)));
+    .option('--sync', 'keep the followed jobs (--jobs) in step with their buckets while serving')
+    .option('--every <duration>', 'time between sync passes, e.g. 30s, 10m, 1h', duration('--every'), 600_000)
+    .option('--jobs <file>', 'followed jobs (default $KPD_JOBS, else data/jobs.json)')
+    .action((o: ServeOptions) => run(() => serveCommand(o)));
+
+  common(p.command('sync'))
+    .description('one pass over the followed jobs: read new and changed builds from their buckets, one job at a time')
+    .option('--jobs <file>', 'followed jobs (default $KPD_JOBS, else data/jobs.json)')
+    .action((o: CommonOptions & { jobs?: string }) => run(() => withDbAsync(o, (db) => syncCommand(db, o, out))));
 
   common(p.command('demo'))
     .description('generate realistic demo builds and ingest them')
