@@ -130,7 +130,7 @@ export async function ingestRemote(
       i,
       list(i).then(
         (objects) =>
-          unchanged(known.get(builds[i].id), objects)
+          unchanged(known.get(builds[i].id), objects, opts.replaceOther)
             ? { kind: 'skip' }
             : fetchBuild(store, settings, limiter, builds[i], objects, opts.onBytes).catch(failed('cannot download the build')),
         failed('cannot list the build'),
@@ -196,9 +196,15 @@ export async function reingestRemote(db: DB, states: RemoteBuildState[], job: st
   return results;
 }
 
-/** The same objects as last time, and the build still holds what was read from them. */
-function unchanged(state: RemoteBuildState | undefined, objects: BuildObject[]): boolean {
-  return !!state && state.current && objects.length > 0 && state.signature === signatureOf(objects);
+/**
+ * Nothing to read: the same objects as last time, and the database holds
+ * what was read from them, or (unless replacing other sources' builds) a
+ * build another source wrote that was left alone last time.
+ */
+function unchanged(state: RemoteBuildState | undefined, objects: BuildObject[], replaceOther: boolean): boolean {
+  if (!state?.stored || !objects.length || state.signature !== signatureOf(objects)) return false;
+  if (state.stored.contentHash === state.contentHash) return true;
+  return !replaceOther && state.stored.source !== state.url;
 }
 
 type Fetched =
@@ -293,8 +299,7 @@ async function writeFetched(
         outcome = res.outcome;
         rows = res.rows;
       }
-      const contentHash = storedBuild(db, jobId, b.id)!.contentHash;
-      recordRemoteBuild(db, { jobId, build: b.id, url: b.url, signature, objects, contentHash });
+      recordRemoteBuild(db, { jobId, build: b.id, url: b.url, signature, objects, contentHash: build.contentHash });
       return {
         job: b.job,
         number: b.id,

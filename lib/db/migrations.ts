@@ -185,9 +185,9 @@ export const MIGRATIONS: readonly string[] = [
   // both land): builds read from a bucket, with the objects they were read
   // from (name, generation or ETag, size) and their signature, so that an
   // unchanged build is skipped without downloading and `kpd reingest` reads
-  // the same objects from the cache; content_hash is the build's hash when
-  // this was recorded, so a build since rewritten by another source (an
-  // upload) no longer counts as unchanged. sync_jobs holds each followed
+  // the same objects from the cache; content_hash is the hash of what was
+  // read, to tell whether the builds row still holds it or another source (an
+  // upload) wrote the build. sync_jobs holds each followed
   // job's last sync: when, its outcome and error, and its links.
   `
   CREATE TABLE remote_builds (

@@ -21,8 +21,10 @@ export interface RemoteBuildState {
   url: string;
   signature: string;
   objects: StoredObject[];
-  /** False when the build is gone or was since written by another source (an upload) with other content. */
-  current: boolean;
+  /** The content hash of the build as read from those objects. */
+  contentHash: string;
+  /** The build as the database holds it now (null when it is gone): another source (an upload) may have written it since. */
+  stored: { source: string; contentHash: string } | null;
 }
 
 interface RemoteRow {
@@ -30,11 +32,13 @@ interface RemoteRow {
   url: string;
   signature: string;
   objects: string;
-  current: number;
+  content_hash: string;
+  stored_source: string | null;
+  stored_hash: string | null;
 }
 
 const REMOTE_SELECT = `
-  SELECT r.build, r.url, r.signature, r.objects, (b.content_hash IS r.content_hash) AS current
+  SELECT r.build, r.url, r.signature, r.objects, r.content_hash, b.source AS stored_source, b.content_hash AS stored_hash
   FROM remote_builds r JOIN jobs j ON j.id = r.job_id
   LEFT JOIN builds b ON b.job_id = r.job_id AND b.number = r.build
   WHERE j.name = ?`;
@@ -44,7 +48,8 @@ const toState = (r: RemoteRow): RemoteBuildState => ({
   url: r.url,
   signature: r.signature,
   objects: JSON.parse(r.objects) as StoredObject[],
-  current: r.current === 1,
+  contentHash: r.content_hash,
+  stored: r.stored_source === null || r.stored_hash === null ? null : { source: r.stored_source, contentHash: r.stored_hash },
 });
 
 /** The job's builds read from a bucket, by build ID. */
@@ -58,7 +63,7 @@ export function remoteBuildState(db: DB, job: string, build: BuildId): RemoteBui
   return row ? toState(row) : undefined;
 }
 
-/** Records what a build was read from; `contentHash` is the build's hash in the database now. */
+/** Records what a build was read from and the content hash of what was read. */
 export function recordRemoteBuild(
   db: DB,
   r: { jobId: number; build: BuildId; url: string; signature: string; objects: StoredObject[]; contentHash: string },
