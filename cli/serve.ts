@@ -27,7 +27,7 @@ export interface ServeOptions extends CommonOptions {
 /** How long a sync pass may take to reach the end of its job once the server has stopped. */
 const SYNC_STOP_GRACE_MS = 5000;
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 const SAMPLES = path.join(ROOT, 'data/samples');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');
 const SOURCES = ['app', 'lib', 'next.config.ts', 'package.json', 'tsconfig.json'];
