@@ -85,7 +85,7 @@ export async function remoteIngestCommand(
         (summary.kept ? `, ${summary.kept} kept as another source wrote them` : '') +
         (summary.failed ? `, ${summary.failed} failed (not written; run again to resume)` : '') +
         `; ${summary.runs} runs, ${summary.rows} rows, ${summary.warnings} warnings; ` +
-        `${summary.downloaded} objects downloaded (${megabytes(summary.bytes)} MB), ${summary.cached} from the cache ${settings.cache.dir}`,
+        `${summary.downloaded} objects downloaded (${megabytes(summary.bytes)} MB), ${summary.cached} from the cache ${settings.cacheDir}`,
     );
   }
   return failed.length ? 1 : 0;

@@ -1,33 +1,28 @@
 // Ingests builds straight from a bucket (gs://…, s3://…). Per build: list
 // the objects the reader reads; when their names, versions and sizes are the
 // ones the build was last read from, skip it without downloading; else
-// download them (bounded parallel, retried, into the on-disk cache, a few
-// builds ahead of the one being parsed), lay them out as a build folder and
-// read it with the same readBuild as a local build, then write it and its
-// object list in one IMMEDIATE transaction. A build whose download fails is
-// not written and is read again on the next run, from the cache where it can.
+// download them (in the download worker: bounded parallel, retried, into the
+// on-disk cache, a few builds ahead of the one being parsed), lay them out
+// as a build folder and read it with the same readBuild as a local build,
+// then write it and its object list in one IMMEDIATE transaction. A build
+// whose download fails is not written and is read again on the next run,
+// from the cache where it can.
+import fs from 'node:fs';
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
-import type { IngestWarning } from '../lib/model';
 import { listBuilds } from '../lib/queries/builds';
 import { refreshChangePoints } from '../lib/queries/regressions';
 import { recordRemoteBuild, remoteBuildStates, storedBuild, type RemoteBuildState, type StoredObject } from '../lib/queries/sync';
-import { formatRemoteUrl, parseRemoteUrl } from '../lib/remote-url';
+import { formatRemoteUrl, parseRemoteUrl, type RemoteUrl } from '../lib/remote-url';
 import { readBuild } from './build';
 import { ensureJob, writeBuild, type LoadOutcome } from './load';
-import { ObjectCache, cacheOptionsFromEnv } from './sources/remote/cache';
+import { cacheOptionsFromEnv } from './sources/remote/cache';
+import { Downloader } from './sources/remote/downloader';
+import { explain, type Fetched, type FetchSettings } from './sources/remote/fetch';
 import { Limiter } from './sources/remote/limit';
-import { retryPolicyFromEnv, type RetryPolicy } from './sources/remote/retry';
-import {
-  buildObjects,
-  discoverRemoteBuilds,
-  fetchObject,
-  openStore,
-  signatureOf,
-  type BuildObject,
-  type RemoteBuild,
-} from './sources/remote/source';
-import { describeStatus, RemoteError, RemoteSettingsError, type ObjectStore } from './sources/remote/store';
+import { retryPolicyFromEnv } from './sources/remote/retry';
+import { buildObjects, discoverRemoteBuilds, openStore, signatureOf, type BuildObject, type RemoteBuild } from './sources/remote/source';
+import { RemoteSettingsError, type ObjectStore } from './sources/remote/store';
 
 /** `kept`: another source (an upload, a local folder) wrote this build with other content, and it was left alone. */
 export type RemoteOutcome = LoadOutcome | 'kept' | 'failed';
@@ -49,14 +44,8 @@ export interface RemoteBuildResult {
   error?: string;
 }
 
-export interface RemoteSettings {
-  cache: ObjectCache;
-  /** Requests to the bucket at once. */
-  parallel: number;
-  retry: RetryPolicy;
-  /** A transfer that receives nothing for this long is dropped and tried again. */
-  idleMs: number;
-}
+/** Where objects are cached, requests at once (downloads; listings have a bound of their own), retries. */
+export type RemoteSettings = FetchSettings;
 
 export const DEFAULT_PARALLEL = 8;
 
@@ -64,8 +53,10 @@ export const DEFAULT_PARALLEL = 8;
 export function remoteSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RemoteSettings {
   const p = env.KPD_REMOTE_PARALLEL;
   if (p !== undefined && p !== '' && !/^[1-9]\d*$/.test(p)) throw new RemoteSettingsError(`KPD_REMOTE_PARALLEL must be a whole number ≥ 1, got "${p}"`);
+  const cache = cacheOptionsFromEnv(env);
   return {
-    cache: new ObjectCache(cacheOptionsFromEnv(env)),
+    cacheDir: cache.dir,
+    cacheMaxBytes: cache.maxBytes,
     parallel: p ? Number(p) : DEFAULT_PARALLEL,
     retry: retryPolicyFromEnv(env),
     idleMs: 60_000,
@@ -104,15 +95,31 @@ export async function ingestRemote(
   opts: RemoteIngestOptions,
 ): Promise<RemoteIngestResult> {
   const url = parseRemoteUrl(source);
-  const store = openStore(url);
+  const store = await openStore(url);
   const builds = await discoverRemoteBuilds(store, url, { job: opts.job, last: opts.last, retry: settings.retry });
-  const job = builds[0].job;
   opts.onStart?.(builds.length);
+  const downloader = new Downloader(settings);
+  try {
+    return await ingestFrom(db, { url, store, builds, downloader, settings }, opts);
+  } finally {
+    await downloader.close();
+  }
+}
+
+interface Run {
+  url: RemoteUrl;
+  store: ObjectStore;
+  builds: RemoteBuild[];
+  downloader: Downloader;
+  settings: RemoteSettings;
+}
+
+async function ingestFrom(db: DB, { url, store, builds, downloader, settings }: Run, opts: RemoteIngestOptions): Promise<RemoteIngestResult> {
+  const job = builds[0].job;
   const limiter = new Limiter(settings.parallel);
   const known = remoteBuildStates(db, job);
-
   const listed = new Map<number, Promise<BuildObject[]>>();
-  const fetched = new Map<number, Promise<Fetched>>();
+  const fetched = new Map<number, Promise<Fetched | { kind: 'skip' }>>();
   const list = (i: number): Promise<BuildObject[]> => {
     let p = listed.get(i);
     if (!p) {
@@ -125,15 +132,12 @@ export async function ingestRemote(
   };
   const fetch = (i: number) => {
     if (fetched.has(i)) return;
-    const failed = (what: string) => (e: unknown): Fetched => ({ kind: 'failed', error: `${what}: ${message(e)}`, downloaded: 0, cached: 0, bytes: 0 });
     fetched.set(
       i,
-      list(i).then(
+      list(i).then<Fetched | { kind: 'skip' }, Fetched>(
         (objects) =>
-          unchanged(known.get(builds[i].id), objects, opts.replaceOther)
-            ? { kind: 'skip' }
-            : fetchBuild(store, settings, limiter, builds[i], objects, opts.onBytes).catch(failed('cannot download the build')),
-        failed('cannot list the build'),
+          unchanged(known.get(builds[i].id), objects, opts.replaceOther) ? { kind: 'skip' as const } : downloader.fetch(url, objects, opts.onBytes),
+        (e: unknown): Fetched => ({ kind: 'failed', error: `cannot list the build: ${explain(e)}`, downloaded: 0, cached: 0, bytes: 0 }),
       ),
     );
   };
@@ -156,10 +160,9 @@ export async function ingestRemote(
       try {
         r = { ...(await writeFetched(db, b, f, { replaceOther: opts.replaceOther })), downloaded: f.downloaded, cached: f.cached, bytes: f.bytes };
       } finally {
-        settings.cache.release(f.dir);
+        fs.rmSync(f.dir, { recursive: true, force: true });
       }
     }
-    settings.cache.evict();
     results.push(r);
     opts.onBuild?.(results.length, builds.length, r);
   }
@@ -173,24 +176,27 @@ export async function ingestRemote(
  * unchanged: `kpd reingest` after a parser fix.
  */
 export async function reingestRemote(db: DB, states: RemoteBuildState[], job: string, settings: RemoteSettings): Promise<RemoteBuildResult[]> {
-  const limiter = new Limiter(settings.parallel);
+  const downloader = new Downloader(settings);
   const results: RemoteBuildResult[] = [];
-  for (const state of states) {
-    const url = parseRemoteUrl(state.url);
-    const store = openStore(url);
-    const b: RemoteBuild = { job, id: state.build, url: state.url, prefix: `${url.path}/` };
-    const objects: BuildObject[] = state.objects.map((o) => ({ rel: o.rel, obj: { key: o.key, version: o.version, size: o.size } }));
-    const f = await fetchBuild(store, settings, limiter, b, objects);
-    if (f.kind !== 'ready') {
-      results.push({ ...blank(b), error: f.kind === 'failed' ? f.error : undefined });
-      continue;
+  try {
+    for (const state of states) {
+      const url = parseRemoteUrl(state.url);
+      const b: RemoteBuild = { job, id: state.build, url: state.url, prefix: `${url.path}/` };
+      const objects: BuildObject[] = state.objects.map((o) => ({ rel: o.rel, obj: { key: o.key, version: o.version, size: o.size } }));
+      const f = await downloader.fetch(url, objects);
+      if (f.kind === 'failed') {
+        results.push({ ...blank(b), error: f.error });
+        continue;
+      }
+      try {
+        const r = await writeFetched(db, b, f, { replaceOther: true, force: true });
+        results.push({ ...r, downloaded: f.downloaded, cached: f.cached, bytes: f.bytes });
+      } finally {
+        fs.rmSync(f.dir, { recursive: true, force: true });
+      }
     }
-    try {
-      const r = await writeFetched(db, b, f, { replaceOther: true, force: true });
-      results.push({ ...r, downloaded: f.downloaded, cached: f.cached, bytes: f.bytes });
-    } finally {
-      settings.cache.release(f.dir);
-    }
+  } finally {
+    await downloader.close();
   }
   if (results.some((r) => r.outcome === 'inserted' || r.outcome === 'replaced')) refreshChangePoints(db, job);
   return results;
@@ -205,70 +211,6 @@ function unchanged(state: RemoteBuildState | undefined, objects: BuildObject[], 
   if (!state?.stored || !objects.length || state.signature !== signatureOf(objects)) return false;
   if (state.stored.contentHash === state.contentHash) return true;
   return !replaceOther && state.stored.source !== state.url;
-}
-
-type Fetched =
-  | { kind: 'skip' }
-  | { kind: 'failed'; error: string; downloaded: number; cached: number; bytes: number }
-  | {
-      kind: 'ready';
-      dir: string;
-      objects: BuildObject[];
-      /** Objects listed but not readable (missing, forbidden): warnings in the build's report. */
-      warnings: IngestWarning[];
-      downloaded: number;
-      cached: number;
-      bytes: number;
-    };
-
-/** Downloads a build's objects (or finds them in the cache) and lays them out as a build folder in the cache's staging area. */
-async function fetchBuild(
-  store: ObjectStore,
-  settings: RemoteSettings,
-  limiter: Limiter,
-  build: RemoteBuild,
-  objects: BuildObject[],
-  onBytes?: (n: number) => void,
-): Promise<Fetched> {
-  let downloaded = 0;
-  let cached = 0;
-  let bytes = 0;
-  if (!objects.length) {
-    return { kind: 'failed', error: 'no build files (build-log.txt, started.json, finished.json, artifacts/…)', downloaded, cached, bytes };
-  }
-  const dir = settings.cache.stage();
-  const warnings: IngestWarning[] = [];
-  const outcomes = await Promise.allSettled(
-    objects.map((o) =>
-      limiter.run(async () => {
-        try {
-          const got = await fetchObject(store, settings.cache, o.obj, {
-            retry: settings.retry,
-            idleMs: settings.idleMs,
-            onBytes: (n) => {
-              bytes += n;
-              onBytes?.(n);
-            },
-          });
-          if (got.downloaded) downloaded++;
-          else cached++;
-          settings.cache.link(got.file, dir, o.rel);
-        } catch (e) {
-          if (e instanceof RemoteError && e.unavailable) {
-            warnings.push({ file: o.rel, message: `not read: the bucket answered ${describeStatus(e.status)}; the rest of the build is kept` });
-          } else throw e;
-        }
-      }),
-    ),
-  );
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) {
-    settings.cache.release(dir);
-    const rel = objects[outcomes.indexOf(failure)].rel;
-    return { kind: 'failed', error: `${rel}: ${message(failure.reason)}`, downloaded, cached, bytes };
-  }
-  warnings.sort((a, b) => (a.file < b.file ? -1 : 1));
-  return { kind: 'ready', dir, objects, warnings, downloaded, cached, bytes };
 }
 
 /**
@@ -324,9 +266,4 @@ function loaderNumber(id: BuildId): number {
 
 function blank(b: RemoteBuild): RemoteBuildResult {
   return { job: b.job, number: b.id, outcome: 'failed', skipped: false, runs: 0, rows: 0, warnings: 0, downloaded: 0, cached: 0, bytes: 0 };
-}
-
-function message(e: unknown): string {
-  if (e instanceof RemoteError) return e.status === undefined ? `${e.message} (after retries)` : `${describeStatus(e.status)}: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
 }

@@ -43,6 +43,7 @@ export class ObjectCache {
   /** Known cached files and their sizes, read from disk on first need. */
   private entries: Map<string, Entry> | undefined;
   private total = 0;
+  private readonly made = new Set<string>();
 
   constructor(opts: CacheOptions) {
     this.dir = opts.dir;
@@ -71,13 +72,13 @@ export class ObjectCache {
 
   /** A fresh file beside `file` to download into; `commit` moves it into place. */
   partFor(file: string): string {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.mkdir(path.dirname(file));
     return `${file}.part-${randomUUID()}`;
   }
 
-  commit(part: string, file: string): void {
-    fs.renameSync(part, file);
-    const size = fs.statSync(file).size;
+  /** Moves a downloaded file into place (asynchronously, like the download's write, off the parsing thread). */
+  async commit(part: string, file: string, size: number): Promise<void> {
+    await fs.promises.rename(part, file);
     const entries = this.index();
     this.total += size - (entries.get(file)?.size ?? 0);
     entries.set(file, { size, used: Date.now() });
@@ -93,7 +94,7 @@ export class ObjectCache {
   /** Puts a cached object into a staging folder at its path in the build. */
   link(file: string, stageDir: string, rel: string): void {
     const dest = path.join(stageDir, ...rel.split('/'));
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    if (rel.includes('/')) this.mkdir(path.dirname(dest));
     try {
       fs.linkSync(file, dest);
     } catch {
@@ -102,8 +103,16 @@ export class ObjectCache {
     }
   }
 
+  /** mkdir -p, once per folder: most objects of a build share a few folders. */
+  private mkdir(dir: string): void {
+    if (this.made.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
+  }
+
   release(stageDir: string): void {
     fs.rmSync(stageDir, { recursive: true, force: true });
+    for (const d of this.made) if (d.startsWith(stageDir)) this.made.delete(d);
   }
 
   /** Bytes the cache holds. */

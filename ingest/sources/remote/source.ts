@@ -1,22 +1,19 @@
 // Finds builds in a bucket: a job prefix (numbered build folders, optional
 // latest-build.txt) or one build prefix, like ingest/sources/local.ts does on
-// disk; lists the objects of a build that the build reader reads (the kinds
-// of ingest/build.ts, so the two never disagree) and nothing else; and
-// downloads one object into the cache, retrying what is worth retrying.
+// disk; and lists the objects of a build that the build reader reads (the
+// kinds of ingest/build.ts, so the two never disagree) and nothing else.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { compareBuildIds, isBuildId, type BuildId } from '../../../lib/build-id';
 import { formatRemoteUrl, lastSegment, parentOf, type RemoteUrl } from '../../../lib/remote-url';
 import { kindOf } from '../../build';
 import { SourceError } from '../local';
-import type { ObjectCache } from './cache';
-import { GcsStore } from './gcs';
 import { withRetry, type RetryPolicy } from './retry';
-import { S3Store } from './s3';
 import { describeStatus, RemoteError, type ObjectStore, type RemoteObject } from './store';
 
-export function openStore(u: RemoteUrl): ObjectStore {
-  return u.scheme === 'gs' ? new GcsStore({ scheme: 'gs', bucket: u.bucket }) : new S3Store({ scheme: 's3', bucket: u.bucket });
+/** The client of the URL's store, loaded on first use: each SDK takes most of a second to import, which no other kpd command should pay. */
+export async function openStore(u: RemoteUrl): Promise<ObjectStore> {
+  if (u.scheme === 'gs') return new (await import('./gcs')).GcsStore({ scheme: 'gs', bucket: u.bucket });
+  return new (await import('./s3')).S3Store({ scheme: 's3', bucket: u.bucket });
 }
 
 export interface RemoteBuild {
@@ -112,60 +109,4 @@ export function signatureOf(objects: BuildObject[]): string {
   const h = createHash('sha256');
   for (const o of objects) h.update(`${o.rel}\0${o.obj.version}\0${o.obj.size}\n`);
   return h.digest('hex');
-}
-
-export interface FetchOptions {
-  retry: RetryPolicy;
-  /** A transfer that receives nothing for this long is dropped and tried again. */
-  idleMs: number;
-  onBytes?: (n: number) => void;
-}
-
-/** The cached file of an object, downloading it first unless the cache holds it; true in `downloaded` when it did. */
-export async function fetchObject(
-  store: ObjectStore,
-  cache: ObjectCache,
-  obj: RemoteObject,
-  opts: FetchOptions,
-): Promise<{ file: string; downloaded: boolean }> {
-  const file = cache.pathOf(store.url.scheme, store.url.bucket, obj);
-  if (cache.has(file, obj.size)) return { file, downloaded: false };
-  await withRetry(opts.retry, async () => {
-    const part = cache.partFor(file);
-    try {
-      const body = await store.read(obj);
-      const fh = await fs.promises.open(part, 'w');
-      let n = 0;
-      try {
-        const it = body.chunks[Symbol.asyncIterator]();
-        for (;;) {
-          const r = await idle(it.next(), opts.idleMs, body.abort);
-          if (r.done) break;
-          await fh.write(r.value);
-          n += r.value.length;
-          opts.onBytes?.(r.value.length);
-        }
-      } finally {
-        await fh.close();
-      }
-      // A connection closed early without an error still leaves a short file: not the object.
-      if (n !== obj.size) throw new RemoteError(`received ${n} of ${obj.size} bytes`, undefined, 'ESHORT');
-      cache.commit(part, file);
-    } catch (e) {
-      fs.rmSync(part, { force: true });
-      throw e;
-    }
-  });
-  return { file, downloaded: true };
-}
-
-function idle<T>(p: Promise<T>, ms: number, abort: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort();
-      reject(new RemoteError(`no data for ${Math.round(ms / 1000)} s`, undefined, 'ETIMEDOUT'));
-    }, ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
