@@ -20,10 +20,10 @@ export async function syncCommand(db: DB, o: CommonOptions & { jobs?: string }, 
     out(
       table(
         [
-          ['job', 'outcome', 'builds', 'new', 'unchanged', 'failed', 'seconds', 'error'],
-          ...results.map((r) => [r.job, r.outcome, r.builds, r.newBuilds, r.unchanged, r.failedBuilds, r.seconds.toFixed(1), r.error]),
+          ['job', 'outcome', 'builds', 'new', 'unchanged', 'running', 'failed', 'seconds', 'error'],
+          ...results.map((r) => [r.job, r.outcome, r.builds, r.newBuilds, r.unchanged, r.running, r.failedBuilds, r.seconds.toFixed(1), r.error]),
         ],
-        new Set([2, 3, 4, 5, 6]),
+        new Set([2, 3, 4, 5, 6, 7]),
       ),
     );
   }

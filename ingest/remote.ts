@@ -21,11 +21,23 @@ import { Downloader } from './sources/remote/downloader';
 import { explain, type Fetched, type FetchSettings } from './sources/remote/fetch';
 import { Limiter } from './sources/remote/limit';
 import { retryPolicyFromEnv } from './sources/remote/retry';
-import { buildObjects, discoverRemoteBuilds, openStore, signatureOf, type BuildObject, type RemoteBuild } from './sources/remote/source';
+import {
+  buildObjects,
+  discoverRemoteBuilds,
+  openStore,
+  signatureOf,
+  topObjects,
+  type BuildObject,
+  type RemoteBuild,
+} from './sources/remote/source';
 import { RemoteSettingsError, type ObjectStore } from './sources/remote/store';
 
-/** `kept`: another source (an upload, a local folder) wrote this build with other content, and it was left alone. */
-export type RemoteOutcome = LoadOutcome | 'kept' | 'failed';
+/**
+ * `kept`: another source (an upload, a local folder) wrote this build with
+ * other content, and it was left alone. `running`: the newest build has no
+ * finished.json yet; a sync reads it once it has.
+ */
+export type RemoteOutcome = LoadOutcome | 'kept' | 'running' | 'failed';
 
 export interface RemoteBuildResult {
   job: string;
@@ -73,6 +85,12 @@ export interface RemoteIngestOptions {
    * upload's build is never overwritten behind its back).
    */
   replaceOther: boolean;
+  /**
+   * Leave the newest build for later while it has no finished.json: Prow
+   * uploads a build's logs and artifacts when it ends, so a sync would
+   * otherwise write a half-run build and rewrite it on the next pass.
+   */
+  waitForFinished?: boolean;
   onStart?: (total: number) => void;
   onBytes?: (n: number) => void;
   onBuild?: (done: number, total: number, r: RemoteBuildResult) => void;
@@ -106,6 +124,9 @@ export async function ingestRemote(
   }
 }
 
+/** A listed build: downloaded and laid out (or failed), unchanged, or still running. */
+type Prepared = Fetched | { kind: 'skip' } | { kind: 'running' };
+
 interface Run {
   url: RemoteUrl;
   store: ObjectStore;
@@ -118,28 +139,34 @@ async function ingestFrom(db: DB, { url, store, builds, downloader, settings }: 
   const job = builds[0].job;
   const limiter = new Limiter(settings.parallel);
   const known = remoteBuildStates(db, job);
-  const listed = new Map<number, Promise<BuildObject[]>>();
-  const fetched = new Map<number, Promise<Fetched | { kind: 'skip' }>>();
-  const list = (i: number): Promise<BuildObject[]> => {
+  const listed = new Map<number, Promise<BuildObject[] | 'finished and unchanged'>>();
+  const fetched = new Map<number, Promise<Prepared>>();
+  const list = (i: number): Promise<BuildObject[] | 'finished and unchanged'> => {
     let p = listed.get(i);
     if (!p) {
-      p = limiter.run(() => buildObjects(store, builds[i], settings.retry));
+      p = limiter.run(async () => {
+        const state = known.get(builds[i].id);
+        if (finishedInSync(state, opts.replaceOther) && sameFiles(state!, await topObjects(store, builds[i], settings.retry))) {
+          return 'finished and unchanged';
+        }
+        return buildObjects(store, builds[i], settings.retry);
+      });
       // Handled where it is awaited; this only keeps a listing nobody reaches (an earlier build threw) from crashing the process.
       p.catch(() => undefined);
       listed.set(i, p);
     }
     return p;
   };
+  const prepare = (i: number, objects: BuildObject[] | 'finished and unchanged'): Prepared | Promise<Prepared> => {
+    if (objects === 'finished and unchanged') return { kind: 'skip' };
+    if (opts.waitForFinished && i === builds.length - 1 && !objects.some((o) => o.rel === 'finished.json')) return { kind: 'running' };
+    if (unchanged(known.get(builds[i].id), objects, opts.replaceOther)) return { kind: 'skip' };
+    return downloader.fetch(url, objects, opts.onBytes);
+  };
   const fetch = (i: number) => {
     if (fetched.has(i)) return;
-    fetched.set(
-      i,
-      list(i).then<Fetched | { kind: 'skip' }, Fetched>(
-        (objects) =>
-          unchanged(known.get(builds[i].id), objects, opts.replaceOther) ? { kind: 'skip' as const } : downloader.fetch(url, objects, opts.onBytes),
-        (e: unknown): Fetched => ({ kind: 'failed', error: `cannot list the build: ${explain(e)}`, downloaded: 0, cached: 0, bytes: 0 }),
-      ),
-    );
+    const unlisted = (e: unknown): Prepared => ({ kind: 'failed', error: `cannot list the build: ${explain(e)}`, downloaded: 0, cached: 0, bytes: 0 });
+    fetched.set(i, list(i).then((objects) => prepare(i, objects), unlisted));
   };
 
   const results: RemoteBuildResult[] = [];
@@ -154,6 +181,8 @@ async function ingestFrom(db: DB, { url, store, builds, downloader, settings }: 
       stored ??= new Map(listBuilds(db, job).map((s) => [String(s.number), { runs: s.runs, warnings: s.warnings }]));
       const s = stored.get(b.id);
       r = { ...blank(b), outcome: 'unchanged', skipped: true, runs: s?.runs ?? 0, warnings: s?.warnings ?? 0 };
+    } else if (f.kind === 'running') {
+      r = { ...blank(b), outcome: 'running' };
     } else if (f.kind === 'failed') {
       r = { ...blank(b), outcome: 'failed', downloaded: f.downloaded, cached: f.cached, bytes: f.bytes, error: f.error };
     } else {
@@ -208,9 +237,31 @@ export async function reingestRemote(db: DB, states: RemoteBuildState[], job: st
  * build another source wrote that was left alone last time.
  */
 function unchanged(state: RemoteBuildState | undefined, objects: BuildObject[], replaceOther: boolean): boolean {
-  if (!state?.stored || !objects.length || state.signature !== signatureOf(objects)) return false;
+  return inSync(state, replaceOther) && objects.length > 0 && state!.signature === signatureOf(objects);
+}
+
+function inSync(state: RemoteBuildState | undefined, replaceOther: boolean): boolean {
+  if (!state?.stored) return false;
   if (state.stored.contentHash === state.contentHash) return true;
   return !replaceOther && state.stored.source !== state.url;
+}
+
+/**
+ * A build that was read finished, and is in step with the database: its
+ * top-level files alone (one short listing, not every artifact) tell whether
+ * it changed, since Prow uploads finished.json after everything else and a
+ * re-upload writes it anew.
+ */
+function finishedInSync(state: RemoteBuildState | undefined, replaceOther: boolean): boolean {
+  return inSync(state, replaceOther) && state!.objects.some((o) => o.rel === 'finished.json');
+}
+
+/** The same top-level files (names, versions, sizes) as when the build was read. */
+function sameFiles(state: RemoteBuildState, top: BuildObject[]): boolean {
+  const key = (rel: string, version: string, size: number) => `${rel}\0${version}\0${size}`;
+  const before = state.objects.filter((o) => !o.rel.includes('/')).map((o) => key(o.rel, o.version, o.size)).sort();
+  const now = top.map((o) => key(o.rel, o.obj.version, o.obj.size)).sort();
+  return before.length === now.length && before.every((k, i) => k === now[i]);
 }
 
 /**

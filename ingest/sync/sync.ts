@@ -13,10 +13,11 @@ export interface SyncJobResult {
   source: string;
   outcome: SyncOutcome;
   error: string | null;
-  /** Builds looked at, written (new or changed), skipped unchanged, and not read this time. */
+  /** Builds looked at, written (new or changed), skipped unchanged, still running (read once finished), and not read this time. */
   builds: number;
   newBuilds: number;
   unchanged: number;
+  running: number;
   failedBuilds: number;
   seconds: number;
   results: RemoteBuildResult[];
@@ -43,7 +44,7 @@ export async function syncOnce(
     recordSyncStart(db, j.name, t0 * 1000);
     let r: SyncJobResult;
     try {
-      const res = await ingestRemote(db, j.source, settings, { job: j.name, last: j.last, replaceOther: false });
+      const res = await ingestRemote(db, j.source, settings, { job: j.name, last: j.last, replaceOther: false, waitForFinished: true });
       const failed = res.builds.filter((b) => b.outcome === 'failed');
       r = {
         job: j.name,
@@ -57,6 +58,7 @@ export async function syncOnce(
         builds: res.builds.length,
         newBuilds: res.builds.filter((b) => b.outcome === 'inserted' || b.outcome === 'replaced').length,
         unchanged: res.builds.filter((b) => b.outcome === 'unchanged').length,
+        running: res.builds.filter((b) => b.outcome === 'running').length,
         failedBuilds: failed.length,
         seconds: (Date.now() - t0) / 1000,
         results: res.builds,
@@ -70,6 +72,7 @@ export async function syncOnce(
         builds: 0,
         newBuilds: 0,
         unchanged: 0,
+        running: 0,
         failedBuilds: 0,
         seconds: (Date.now() - t0) / 1000,
         results: [],
@@ -87,6 +90,7 @@ export function describeSync(r: SyncJobResult): string {
   if (r.outcome === 'failed') return `${head}failed: ${r.error}`;
   return (
     `${head}${r.builds} builds, ${r.newBuilds} new or changed, ${r.unchanged} unchanged` +
+    (r.running ? `, ${r.running} still running` : '') +
     (r.failedBuilds ? `, ${r.failedBuilds} not read (${r.error})` : '') +
     ` in ${r.seconds.toFixed(1)} s`
   );

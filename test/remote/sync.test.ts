@@ -75,7 +75,7 @@ describe('kpd sync', () => {
   }
 
   interface Pass {
-    jobs: { job: string; outcome: string; error: string | null; builds: number; newBuilds: number; unchanged: number; results: { number: string; outcome: string; skipped: boolean }[] }[];
+    jobs: { job: string; outcome: string; error: string | null; builds: number; newBuilds: number; unchanged: number; running: number; results: { number: string; outcome: string; skipped: boolean }[] }[];
   }
 
   it('reads new builds of each job, records how each went, and goes on past a job that fails', async () => {
@@ -106,9 +106,15 @@ describe('kpd sync', () => {
     expect(buildValues(db).map((b) => b.number)).toEqual([1841, 1842]);
 
     await s3.putDir(BUCKET, `${prefix}/1843`, path.join(jobDir, '1843'));
+    await s3.delete(BUCKET, `${prefix}/1843/finished.json`);
+    const running = JSON.parse((await kpd(env('a'), 'sync', '--jobs', file, '--db', db, '--json')).stdout) as Pass;
+    expect(running.jobs[1]).toMatchObject({ outcome: 'ok', builds: 2, newBuilds: 0, unchanged: 1, running: 1 });
+    expect(buildValues(db).map((b) => b.number)).toEqual([1841, 1842]);
+
+    await s3.put(BUCKET, `${prefix}/1843/finished.json`, fs.readFileSync(path.join(jobDir, '1843/finished.json')));
     const from = s3.requests.length;
     const second = JSON.parse((await kpd(env('a'), 'sync', '--jobs', file, '--db', db, '--json')).stdout) as Pass;
-    expect(second.jobs[1]).toMatchObject({ outcome: 'ok', builds: 2, newBuilds: 1, unchanged: 1, error: null });
+    expect(second.jobs[1]).toMatchObject({ outcome: 'ok', builds: 2, newBuilds: 1, unchanged: 1, running: 0, error: null });
     expect(new Set(s3.gets(from).filter((k) => k.startsWith(prefix)).map((k) => k.split('/')[2]))).toEqual(new Set(['1843']));
     expect(buildValues(db).map((b) => b.number)).toEqual([1841, 1842, 1843]);
 

@@ -104,6 +104,12 @@ export async function buildObjects(store: ObjectStore, build: RemoteBuild, retry
     .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
+/** The files right in the build folder that the reader reads (build-log.txt, started.json, finished.json): one short listing. */
+export async function topObjects(store: ObjectStore, build: RemoteBuild, retry: RetryPolicy): Promise<BuildObject[]> {
+  const { objects } = await withRetry(retry, () => store.list(build.prefix, true));
+  return objects.map((obj) => ({ rel: obj.key.slice(build.prefix.length), obj })).filter((o) => kindOf(o.rel) !== undefined);
+}
+
 /** Names, versions and sizes of a build's objects: equal signatures, equal bytes to read. */
 export function signatureOf(objects: BuildObject[]): string {
   const h = createHash('sha256');
