@@ -19,7 +19,8 @@ import { parseTestOptions } from '../ingest/parsers/testname';
 const BUILDS = Number(process.env.KPD_BENCH_BUILDS ?? 100);
 const QUERY_BUILDS = Number(process.env.KPD_BENCH_QUERY_BUILDS ?? 5000);
 
-function twentyTests(): DemoTest[] {
+/** The bench job's tests: 16 density variants and 4 resource tests (bench/remote.ts ingests the same job). */
+export function twentyTests(): DemoTest[] {
   const tests: DemoTest[] = [];
   for (const pods of [10, 20, 35, 50]) {
     for (const intervalMs of [0, 50, 100, 200]) {

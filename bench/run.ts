@@ -9,6 +9,7 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<string> }>> = {
   kubelet: () => import('./kubelet'),
   pages: () => import('./pages'),
   regressions: () => import('./regressions'),
+  remote: () => import('./remote'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

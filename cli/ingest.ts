@@ -1,19 +1,23 @@
-// `kpd ingest PATH`: a job directory, one build directory or a build archive.
-// Progress on a TTY, a summary at the end.
+// `kpd ingest PATH`: a job directory, one build directory or a build archive
+// (a bucket URL goes to ingest-remote.ts). Progress on a TTY, a summary at the end.
 import cliProgress from 'cli-progress';
 import type { DB } from '../lib/db/open';
 import { ingestBuilds, type IngestedBuild } from '../ingest/ingest';
 import { discoverBuilds } from '../ingest/sources/local';
+import { isRemoteUrl } from '../lib/remote-url';
+import { remoteIngestCommand } from './ingest-remote';
 import { plural, printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
 export async function ingestCommand(
   db: DB,
   path: string,
-  o: CommonOptions & { job?: string; replace?: boolean },
+  o: CommonOptions & { job?: string; last?: number; replace?: boolean },
   out: Out,
 ): Promise<number> {
-  const locs = discoverBuilds(path, o.job);
+  if (isRemoteUrl(path)) return remoteIngestCommand(db, path, o, out);
+  const all = discoverBuilds(path, o.job);
+  const locs = o.last !== undefined ? all.slice(Math.max(0, all.length - o.last)) : all;
   const bar =
     process.stderr.isTTY && !o.json && locs.length > 1
       ? new cliProgress.SingleBar(

@@ -23,6 +23,10 @@ import { regressionsCommand, type RegressionsOptions } from './regressions';
 import { changepointsCommand, type ChangepointsOptions } from './changepoints';
 import { DEFAULT_CHANGE_POINT_OPTIONS } from '../lib/regressions';
 import { ClientError } from './upload-client';
+import { syncCommand } from './sync';
+import { JobsConfigError } from '../ingest/sync/config';
+import { RemoteError, RemoteSettingsError } from '../ingest/sources/remote/store';
+import { RemoteUrlError } from '../lib/remote-url';
 import { METRIC_NAMES } from '../lib/model';
 import { UsageError, type CommonOptions } from './options';
 import { BuildIdError, parseBuildId } from '../lib/build-id';
@@ -60,7 +64,10 @@ async function withDbAsync<T>(opts: CommonOptions, access: Access, fn: (db: DB) 
 }
 
 /** Errors that are the user's to fix or the machine's, told as one line. */
-const TOLD = [SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, SchemaError, EnvironmentProblem, BuildIdError];
+const TOLD = [
+  SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, SchemaError, EnvironmentProblem, BuildIdError,
+  JobsConfigError, RemoteUrlError, RemoteSettingsError, RemoteError,
+];
 
 /** Set by --debug (or $KPD_DEBUG=1): an unexpected error prints its stack. */
 let debug = process.env.KPD_DEBUG === '1';
@@ -102,6 +109,23 @@ function portArg(v: string): number {
   return Number(v);
 }
 
+/** Counts that must be at least one (--last of an ingest). */
+function positive(name: string) {
+  return (v: string) => {
+    if (!/^[1-9]\d{0,8}$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 999999999`);
+    return Number(v);
+  };
+}
+
+/** `30s`, `10m`, `1h` in milliseconds. */
+function duration(name: string) {
+  return (v: string) => {
+    const m = /^([1-9]\d{0,5})(s|m|h)$/.exec(v);
+    if (!m) throw new InvalidArgumentError(`${name} must be a duration like 30s, 10m or 1h`);
+    return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+  };
+}
+
 function fraction(name: string) {
   return (v: string) => {
     const n = Number(v);
@@ -132,11 +156,15 @@ export function program(): Command {
     });
 
   common(p.command('ingest'))
-    .description('ingest a job directory (numbered build dirs), one build directory, or a build .tar.gz; idempotent')
+    .description(
+      'ingest a job directory (numbered build dirs), one build directory, a build .tar.gz, or a job or build in a bucket ' +
+        '(gs://BUCKET/PATH/JOB[/BUILD], s3://…); idempotent',
+    )
     .argument('<path>')
     .option('--job <name>', 'job name (default: the directory name)')
+    .option('--last <n>', 'only the newest N builds', positive('--last'))
     .option('--no-replace', 'refuse changed content for an existing build instead of replacing it')
-    .action((path: string, o: CommonOptions & { job?: string; replace: boolean }) =>
+    .action((path: string, o: CommonOptions & { job?: string; last?: number; replace: boolean }) =>
       run(() => withDbAsync(o, 'write', (db) => ingestCommand(db, path, o, out))),
     );
 
@@ -191,7 +219,15 @@ export function program(): Command {
     .addOption(new Option('--hostname <host>', 'interface to listen on (default: all)').env('HOSTNAME'))
     .option('--no-samples', 'leave an empty database empty instead of ingesting data/samples')
     .option('--dev', 'run the Next.js development server')
+    .option('--sync', 'keep the followed jobs (--jobs) in step with their buckets while serving')
+    .option('--every <duration>', 'time between sync passes, e.g. 30s, 10m, 1h', duration('--every'), 600_000)
+    .option('--jobs <file>', 'followed jobs (default $KPD_JOBS, else data/jobs.json)')
     .action((o: ServeOptions) => run(() => serveCommand(o)));
+
+  common(p.command('sync'))
+    .description('one pass over the followed jobs: read new and changed builds from their buckets, one job at a time')
+    .option('--jobs <file>', 'followed jobs (default $KPD_JOBS, else data/jobs.json)')
+    .action((o: CommonOptions & { jobs?: string }) => run(() => withDbAsync(o, 'write', (db) => syncCommand(db, o, out))));
 
   common(p.command('demo'))
     .description('generate realistic demo builds and ingest them')

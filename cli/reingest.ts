@@ -1,12 +1,16 @@
 // `kpd reingest --job J [--build N]`: re-parses builds from where they were
-// read (kept upload archives, build directories) and re-writes them even
-// when the bytes are unchanged: what to run after a parser fix.
+// read (kept upload archives, build directories, a bucket's objects through
+// the cache) and re-writes them even when the bytes are unchanged: what to
+// run after a parser fix.
 import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import type { DB } from '../lib/db/open';
 import { ingestBuilds } from '../ingest/ingest';
 import type { BuildLocation } from '../ingest/sources/local';
-import { buildSources } from '../lib/queries/sources';
+import { reingestRemote, remoteSettingsFromEnv, type RemoteBuildResult } from '../ingest/remote';
+import { buildSources, type BuildSource } from '../lib/queries/sources';
+import { remoteBuildState, type RemoteBuildState } from '../lib/queries/sync';
+import { isRemoteUrl } from '../lib/remote-url';
 import { printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
@@ -18,11 +22,20 @@ export async function reingestCommand(
   out: Out,
 ): Promise<number> {
   const sources = buildSources(db, o.job, o.build);
-  const missing = sources.filter((s) => !fs.existsSync(s.source));
-  const locs: BuildLocation[] = sources
+  const local = sources.filter((s) => !isRemoteUrl(s.source));
+  const remote = sources.filter((s) => isRemoteUrl(s.source));
+  const states = remote.map((s) => remoteBuildState(db, o.job, String(s.number)));
+  const missing: BuildSource[] = [
+    ...local.filter((s) => !fs.existsSync(s.source)),
+    ...remote.filter((_, i) => states[i] === undefined),
+  ];
+  const locs: BuildLocation[] = local
     .filter((s) => fs.existsSync(s.source))
     .map((s) => ({ job: o.job, number: s.number, path: s.source, archive: ARCHIVE.test(s.source) }));
-  const results = await ingestBuilds(db, locs, { force: true });
+  const kept = states.filter((s): s is RemoteBuildState => s !== undefined);
+  const fromBuckets: RemoteBuildResult[] = kept.length ? await reingestRemote(db, kept, o.job, remoteSettingsFromEnv()) : [];
+  const failed = fromBuckets.filter((r) => r.outcome === 'failed');
+  const results = [...(await ingestBuilds(db, locs, { force: true })), ...fromBuckets.filter((r) => r.outcome !== 'failed')];
   if (o.json) {
     printJson(out, { job: o.job, reingested: results, missing });
   } else {
@@ -32,5 +45,6 @@ export async function reingestCommand(
     out(`${results.length} builds of ${o.job} re-parsed` + (missing.length ? `; ${missing.length} sources missing` : ''));
   }
   for (const m of missing) process.stderr.write(`kpd: build ${o.job}#${m.number}: source ${m.source} is gone; not re-parsed\n`);
-  return missing.length ? 1 : 0;
+  for (const f of failed) process.stderr.write(`kpd: build ${o.job}#${f.number}: ${f.error}; not re-parsed\n`);
+  return missing.length || failed.length ? 1 : 0;
 }

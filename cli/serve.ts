@@ -1,6 +1,9 @@
 // `kpd serve` (and `npm start`): fills an empty database with the committed
 // samples, builds the Next.js app when the build is missing or older than the
-// sources, then serves it (cli/server/http.ts) until SIGINT or SIGTERM.
+// sources, then serves it (cli/server/http.ts) until SIGINT or SIGTERM. With
+// --sync, a thread of its own keeps the followed jobs in step with their
+// buckets (cli/server/sync-thread.ts); each build it writes is one IMMEDIATE
+// transaction, so it and the uploads never interleave inside a build.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +13,8 @@ import { discoverBuilds } from '../ingest/sources/local';
 import type { CommonOptions } from './options';
 import { projectRoot } from './paths';
 import { startDashboard } from './server/http';
+import { startSyncThread } from './server/sync-thread';
+import { jobsFile, loadJobsConfig } from '../ingest/sync/config';
 import { environmentProblem } from '../lib/db/problems';
 
 const ROOT = projectRoot(import.meta.url);
@@ -55,12 +60,20 @@ export interface ServeOptions extends CommonOptions {
   /** false: an empty database stays empty (`--no-samples`). */
   samples?: boolean;
   dev?: boolean;
+  /** Keep the followed jobs (`jobs`) in step with their buckets, a pass every `every` ms. */
+  sync?: boolean;
+  every: number;
+  jobs?: string;
 }
 
 export async function serveCommand(o: ServeOptions): Promise<number> {
   const file = path.resolve(dbPath(o.db));
+  const jobs = jobsFile(o.jobs);
+  // A broken jobs file is reported before anything starts, not in the first pass.
+  if (o.sync) loadJobsConfig(jobs);
   try {
-    if (o.samples === false) openDb(file).close();
+    // A server that follows real jobs starts from them, not from the samples.
+    if (o.samples === false || o.sync) openDb(file).close();
     else await seedIfEmpty(file, (s) => process.stderr.write(s + '\n'));
   } catch (e) {
     const problem = environmentProblem(e, file);
@@ -75,10 +88,12 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
   }
   const dashboard = await startDashboard({ port: o.port, hostname: o.hostname, dbFile: file, dev: o.dev, dir: ROOT });
   process.stderr.write(`kpd: dashboard on ${dashboard.url} (database ${file})\n`);
+  const sync = o.sync ? startSyncThread({ dbFile: file, jobsFile: jobs, everyMs: o.every }, (line) => process.stderr.write(`kpd sync: ${line}\n`)) : undefined;
+  if (sync) process.stderr.write(`kpd: syncing the jobs of ${jobs} every ${Math.round(o.every / 1000)} s\n`);
   return new Promise((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       process.once(sig, () => {
-        dashboard.close().then(() => resolve(0), () => resolve(1));
+        Promise.all([dashboard.close(), sync?.stop()]).then(() => resolve(0), () => resolve(1));
       });
     }
   });

@@ -201,7 +201,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -211,7 +211,7 @@ function describe(v: unknown): string {
 }
 
 /** V8's message, with where the problem is as a line and column, which people can find. */
-function jsonSyntaxMessage(text: string, message: string): string {
+export function jsonSyntaxMessage(text: string, message: string): string {
   const at = / at position (\d+)/.exec(message);
   const reason = message
     .replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '')

@@ -306,4 +306,38 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pod_spans_by_pod ON pod_spans (run_id, pod, instance, start_us);
   `,
+  // 6: builds read from a bucket, with the objects they were read from
+  // (name, generation or ETag, size) and their signature, so that an
+  // unchanged build is skipped without downloading and `kpd reingest` reads
+  // the same objects from the cache; content_hash is the hash of what was
+  // read, to tell whether the builds row still holds it or another source (an
+  // upload) wrote the build. sync_jobs holds each followed job's last sync:
+  // when, its outcome and error, and its links.
+  `
+  CREATE TABLE remote_builds (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    build TEXT NOT NULL,
+    url TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    objects TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    checked_us INTEGER NOT NULL,
+    PRIMARY KEY (job_id, build)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE sync_jobs (
+    job TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    display_name TEXT,
+    prow_url TEXT,
+    artifacts_url TEXT,
+    started_us INTEGER,
+    finished_us INTEGER,
+    outcome TEXT CHECK (outcome IN ('ok', 'partial', 'failed')),
+    error TEXT,
+    new_builds INTEGER NOT NULL DEFAULT 0,
+    failed_builds INTEGER NOT NULL DEFAULT 0,
+    last_ok_us INTEGER
+  );
+  `,
 ];

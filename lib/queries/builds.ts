@@ -5,6 +5,7 @@
 import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { buildLinks, type LinkTemplates } from '../links';
+import { jobLinkTemplates } from './sync';
 import type { BuildSummary, JobSummary, IngestReport } from '../model';
 import { jobId } from './selection';
 
@@ -33,15 +34,16 @@ const toSummary = (job: string, r: BuildRow, templates?: LinkTemplates): BuildSu
   links: buildLinks(job, { number: r.number, prowUrl: r.prow_url }, templates),
 });
 
-export function listBuilds(db: DB, job: string, templates?: LinkTemplates): BuildSummary[] {
+export function listBuilds(db: DB, job: string): BuildSummary[] {
   const id = jobId(db, job);
+  const templates = jobLinkTemplates(db, job);
   return db
     .prepare<[number], BuildRow>(`SELECT ${BUILD_COLUMNS} FROM builds b WHERE b.job_id = ? ORDER BY b.sort_key`)
     .all(id)
     .map((r) => toSummary(job, r, templates));
 }
 
-export function listJobs(db: DB, templates?: (job: string) => LinkTemplates | undefined): JobSummary[] {
+export function listJobs(db: DB): JobSummary[] {
   const jobs = db
     .prepare<[], { id: number; name: string; builds: number }>(
       `SELECT j.id, j.name, (SELECT count(*) FROM builds b WHERE b.job_id = j.id) AS builds
@@ -53,7 +55,7 @@ export function listJobs(db: DB, templates?: (job: string) => LinkTemplates | un
   );
   return jobs.map((j) => {
     const row = latest.get(j.id);
-    return { job: j.name, builds: j.builds, latest: row ? toSummary(j.name, row, templates?.(j.name)) : null };
+    return { job: j.name, builds: j.builds, latest: row ? toSummary(j.name, row, jobLinkTemplates(db, j.name)) : null };
   });
 }
 

@@ -3,7 +3,8 @@
 import type { DB } from '../db/open';
 import { METRIC_NAMES, metricTitle, statsToDraw, type MetricName, type MetricSeries, type MetricPoint, type NodeConfig, type BuildLinks } from '../model';
 import type { BuildId } from '../build-id';
-import { buildLinks, type LinkTemplates } from '../links';
+import { buildLinks } from '../links';
+import { jobLinkTemplates } from './sync';
 import { resolveWindow, type BuildRangeQuery, type BuildWindow, type ResolvedWindow } from './builds';
 import { resolveSelection, type Selection } from './selection';
 
@@ -121,12 +122,9 @@ export interface MetricPanel {
  * build window: only the builds of the window and only the stats drawn,
  * downsampled past `maxPoints` builds (default MAX_CHART_POINTS).
  */
-export function metricPanel(
-  db: DB,
-  q: Selection & BuildRangeQuery & { maxPoints?: number },
-  templates?: LinkTemplates,
-): MetricPanel {
+export function metricPanel(db: DB, q: Selection & BuildRangeQuery & { maxPoints?: number }): MetricPanel {
   const sel = resolveSelection(db, q);
+  const templates = jobLinkTemplates(db, q.job);
   const resolved = resolveWindow(db, sel, q);
   const { window } = resolved;
   const maxPoints = q.maxPoints ?? MAX_CHART_POINTS;

@@ -4,7 +4,8 @@
 // kubelet's own per-pod startup SLO durations.
 import type { DB } from '../db/open';
 import type { BuildId } from '../build-id';
-import { buildLinks, type LinkTemplates } from '../links';
+import { buildLinks } from '../links';
+import { jobLinkTemplates } from './sync';
 import type { BuildLinks, Micros, NodeConfig, ProbeEvent } from '../model';
 import { summarize, type Summary } from '../stats';
 import { startupOrder } from '../tracing';
@@ -71,7 +72,6 @@ interface RunRow {
 export function runSeries(
   db: DB,
   q: { job: string; build: BuildId; test?: string; image?: string; machine?: string },
-  templates?: LinkTemplates,
 ): RunSeries {
   const build = db
     .prepare<
@@ -140,7 +140,7 @@ export function runSeries(
     result: build.result,
     version: build.version,
     commit: build.commit_sha,
-    links: buildLinks(q.job, { number: q.build, prowUrl: build.prow_url }, templates),
+    links: buildLinks(q.job, { number: q.build, prowUrl: build.prow_url }, jobLinkTemplates(db, q.job)),
     runs: rows.map((r) => ({ test: r.test, image: r.image, machine: r.machine })),
     run: { test: run.test, image: run.image, machine: run.machine, host: run.host, description: run.description },
     t0,

@@ -2,7 +2,8 @@
 // one series (reading only the two probes of the builds in the window), and
 // for one build the segment breakdown of pod startup and the slowest pods.
 import type { DB } from '../db/open';
-import { buildLinks, type LinkTemplates } from '../links';
+import { buildLinks } from '../links';
+import { jobLinkTemplates } from './sync';
 import type { BuildLinks, Micros, ProbeEvent } from '../model';
 import { PROBES } from '../model';
 import {
@@ -174,8 +175,9 @@ function defaultPair(probes: ProbeInfo[]): [string, string] {
   return [all[0] ?? 'create', all[all.length - 1] ?? 'running'];
 }
 
-export function tracingView(db: DB, q: TracingQuery, templates?: LinkTemplates): TracingView {
+export function tracingView(db: DB, q: TracingQuery): TracingView {
   const sel = resolveSelection(db, q);
+  const templates = jobLinkTemplates(db, q.job);
   const resolved = resolveWindow(db, sel, q.range ?? {});
   const { window } = resolved;
   const runs = runsIn(db, sel, resolved);
