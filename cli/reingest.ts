@@ -2,27 +2,17 @@
 // read (kept upload archives, build directories) and re-writes them even
 // when the bytes are unchanged: what to run after a parser fix.
 import type { BuildId } from '../lib/build-id';
-import fs from 'node:fs';
 import type { DB } from '../lib/db/open';
-import { ingestBuilds } from '../ingest/ingest';
-import type { BuildLocation } from '../ingest/sources/local';
-import { buildSources } from '../lib/queries/sources';
+import { reingest } from '../ingest/ingest';
 import { printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
-
-const ARCHIVE = /\.(tar\.gz|tgz)$/;
 
 export async function reingestCommand(
   db: DB,
   o: CommonOptions & { job: string; build?: BuildId },
   out: Out,
 ): Promise<number> {
-  const sources = buildSources(db, o.job, o.build);
-  const missing = sources.filter((s) => !fs.existsSync(s.source));
-  const locs: BuildLocation[] = sources
-    .filter((s) => fs.existsSync(s.source))
-    .map((s) => ({ job: o.job, number: s.number, path: s.source, archive: ARCHIVE.test(s.source) }));
-  const results = await ingestBuilds(db, locs, { force: true });
+  const { results, missing } = await reingest(db, o.job, o.build);
   if (o.json) {
     printJson(out, { job: o.job, reingested: results, missing });
   } else {

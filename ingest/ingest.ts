@@ -1,17 +1,20 @@
 // Ingests builds found by a source: unpacks archives, reads each build with
-// the parsers and writes it with the loader. Shared by `kpd ingest`,
-// `kpd demo`, `kpd reingest` and the upload route. The change points of the
-// jobs a call touched are recomputed at its end.
+// the parsers (with the spans the traces receiver kept for it) and writes it
+// with the loader. Shared by `kpd ingest`, `kpd demo`, `kpd reingest`, the
+// upload route and the traces receiver. The change points of the jobs a call
+// touched are recomputed at its end.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { refreshChangePoints } from '../lib/queries/regressions';
+import { buildSources, type BuildSource } from '../lib/queries/sources';
 import { readBuild } from './build';
 import { writeBuild, type LoadOutcome } from './load';
 import type { BuildLocation } from './sources/local';
 import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
+import { keptTraceFiles, uploadsDir } from './upload/store';
 
 export interface IngestedBuild {
   job: string;
@@ -29,6 +32,8 @@ export interface IngestOptions {
   /** Recorded as the build's source instead of the location's path (an upload's kept archive). */
   source?: string;
   limits?: ArchiveLimits;
+  /** Where received trace files are kept (default: the uploads folder of `db`). */
+  uploadsDir?: string;
   onBuild?: (done: number, total: number, build: IngestedBuild) => void;
 }
 
@@ -52,7 +57,8 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
   return withBuildDir(
     loc,
     async (dir) => {
-      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: opts.source ?? loc.path });
+      const traces = keptTraceFiles(opts.uploadsDir ?? uploadsDir(process.env, db.name), loc.job, loc.number);
+      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: opts.source ?? loc.path, traces });
       const res = writeBuild(db, build, { replace: opts.force || opts.replace, force: opts.force });
       return {
         job: loc.job,
@@ -77,4 +83,28 @@ export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOp
   const touched = new Set(out.filter((r) => r.outcome !== 'unchanged').map((r) => r.job));
   for (const job of touched) refreshChangePoints(db, job);
   return out;
+}
+
+const ARCHIVE = /\.(tar\.gz|tgz)$/;
+
+export interface Reingested {
+  results: IngestedBuild[];
+  /** Builds whose source (directory or kept archive) is gone: not re-parsed. */
+  missing: BuildSource[];
+}
+
+/**
+ * Re-parses builds of a job (one, or all) from where they were read and
+ * re-writes them even when their bytes are unchanged: after a parser fix, or
+ * when spans arrived for a build that exists. An unknown job or build is a
+ * SelectionError.
+ */
+export async function reingest(db: DB, job: string, build?: BuildId, opts: Pick<IngestOptions, 'uploadsDir'> = {}): Promise<Reingested> {
+  const sources = buildSources(db, job, build);
+  const missing = sources.filter((s) => !fs.existsSync(s.source));
+  const locs: BuildLocation[] = sources
+    .filter((s) => fs.existsSync(s.source))
+    .map((s) => ({ job, number: s.number, path: s.source, archive: ARCHIVE.test(s.source) }));
+  const results = await ingestBuilds(db, locs, { force: true, ...opts });
+  return { results, missing };
 }
