@@ -11,34 +11,9 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { maybeGunzip } from '../parsers/kubelet/gunzip';
+import { logTargets, type LogLine, type LogTarget, type PodLog, type PodView } from '../../lib/queries/pod';
 import { relativeName } from './tarball';
 import { kindOf, listBuildFiles } from '../build';
-
-export interface LogTarget {
-  probe: string;
-  line: number | null;
-  offset: number | null;
-}
-
-export interface LogLine {
-  /** 1-based; null when only the offset is known. */
-  line: number | null;
-  /** Byte offset of the line's start in the (decompressed) log. */
-  offset: number;
-  text: string;
-  /** The line was longer than what is shown. */
-  cut: boolean;
-  /** The probes read off this line. */
-  probes: string[];
-}
-
-export interface PodLog {
-  /** The log read, as the build names it (`artifacts/<host>/kubelet.log`); null when none was found. */
-  file: string | null;
-  excerpts: LogLine[][];
-  /** Why some or all lines could not be shown. */
-  problems: string[];
-}
 
 export interface LogLinesOptions {
   /** Lines before and after each probe's line (default 3). */
@@ -357,3 +332,8 @@ function linesFrom(fd: number, offset: number, size: number, n: number, maxChars
   return lines;
 }
 
+
+/** The log view of one pod: the lines around its log probes, from its build's source. */
+export function podLog(v: PodView, opts: LogLinesOptions = {}): Promise<PodLog> {
+  return podLogLines(v.source, v.host, logTargets(v), opts);
+}

@@ -9,6 +9,7 @@ import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { podAgreement, runAgreement, type PodAgreement, type RunAgreement } from '../agreement';
 import type { Micros, ProbeEvent, ProbeSource, SpanKindName } from '../model';
+import { toIso } from '../time';
 import { startupOrder } from '../tracing';
 import { SelectionError } from './errors';
 import { jobId } from './selection';
@@ -255,4 +256,74 @@ export function runAgreementOf(db: DB, q: RunAgreementQuery): RunAgreement[] {
   const spans = db.prepare<[number], { found: number }>("SELECT EXISTS (SELECT 1 FROM probe_events WHERE run_id = ? AND source = 'span') AS found").get(run.id)!;
   if (!spans.found) return [];
   return runAgreement(eventsOf(db, run.id).map(toEvent));
+}
+
+// ---------------------------------------------------------------- the log view and the JSON form
+
+/** A probe's line in the kubelet log: by byte offset when ingest kept it, else by line number. */
+export interface LogTarget {
+  probe: string;
+  line: number | null;
+  offset: number | null;
+}
+
+export interface LogLine {
+  /** 1-based; null when only the offset is known. */
+  line: number | null;
+  /** Byte offset of the line's start in the (decompressed) log. */
+  offset: number;
+  text: string;
+  /** The line was longer than what is shown. */
+  cut: boolean;
+  /** The probes read off this line. */
+  probes: string[];
+}
+
+/** The log lines around a pod's probes (read by ingest/sources/log-lines.ts). */
+export interface PodLog {
+  /** The log read, as the build names it (`artifacts/<host>/kubelet.log`); null when none was found. */
+  file: string | null;
+  excerpts: LogLine[][];
+  /** Why some or all lines could not be shown. */
+  problems: string[];
+}
+
+/** The log probes whose lines the log view shows. */
+export function logTargets(v: PodView): LogTarget[] {
+  return v.probes.filter((p) => p.source === 'kubelet').map((p) => ({ probe: p.probe, line: p.line, offset: p.offset }));
+}
+
+/** `GET …/pods/POD` and `kpd pod --json`: the view with ISO times and the log lines. */
+export function podJson(v: PodView, log: PodLog) {
+  const ms = (us: number) => us / 1000;
+  return {
+    job: v.job,
+    build: v.build,
+    test: v.test,
+    image: v.image,
+    machine: v.machine,
+    host: v.host,
+    pod: v.pod,
+    uid: v.uid,
+    instance: v.instance,
+    instances: v.instances,
+    probes: v.probes.map((p) => ({ probe: p.probe, source: p.source, time: toIso(p.time), line: p.line, offset: p.offset })),
+    spans: v.spans.map((s) => ({
+      traceId: s.traceId,
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      name: s.name,
+      kind: s.kind,
+      service: s.service,
+      start: toIso(s.start),
+      end: toIso(s.end),
+      durationMs: ms(s.end - s.start),
+      depth: s.depth,
+      error: s.error,
+      attributes: s.attributes,
+    })),
+    agreement: v.agreement.map((a) => ({ span: a.span, log: a.log, spanTime: toIso(a.spanTime), logTime: toIso(a.logTime), diffMs: a.diffMs })),
+    runAgreement: v.runAgreement,
+    log,
+  };
 }

@@ -9,11 +9,11 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestBuild } from '../../ingest/ingest';
-import { podLogLines, type LogTarget } from '../../ingest/sources/log-lines';
+import { podLogLines } from '../../ingest/sources/log-lines';
 import { packBuildDir } from '../../cli/upload-client';
 import type { DB } from '../../lib/db/open';
 import { SelectionError } from '../../lib/queries/errors';
-import { podView, runAgreementOf, waterfallOrder, type PodView } from '../../lib/queries/pod';
+import { podView, runAgreementOf, waterfallOrder, type LogTarget, type PodView } from '../../lib/queries/pod';
 import { toIso } from '../../lib/time';
 import { freshDb, tempDir } from '../helpers';
 
