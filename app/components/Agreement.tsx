@@ -14,7 +14,6 @@ export default function RunAgreementTable({ rows }: { rows: RunAgreement[] }) {
         <thead>
           <tr>
             <th>span probe / log probe</th>
-            <th className="num">pods</th>
             <th className="num">median</th>
             <th className="num">p90</th>
           </tr>
@@ -31,13 +30,11 @@ export default function RunAgreementTable({ rows }: { rows: RunAgreement[] }) {
                   <i className="swatch" style={{ background: probeColor(a.log) }} />
                   {a.log}
                 </div>
-                {a.logFirst ? (
-                  <div className="muted" style={{ fontSize: '0.78rem' }} data-log-first>
-                    log line first for {a.logFirst} {a.logFirst === 1 ? 'pod' : 'pods'}
-                  </div>
-                ) : null}
+                <div className="muted" style={{ fontSize: '0.78rem' }}>
+                  <span data-pods>{a.pods}</span> {a.pods === 1 ? 'pod' : 'pods'}
+                  {a.logFirst ? <span data-log-first>, the log line first for {a.logFirst}</span> : null}
+                </div>
               </td>
-              <td className="num">{a.pods}</td>
               <td className="num" data-k="median">
                 {formatValue(a.medianMs)}
               </td>
