@@ -15,6 +15,7 @@ import type { DB } from '../../lib/db/open';
 import { SelectionError } from '../../lib/queries/errors';
 import { podView, runAgreementOf, waterfallOrder, type LogTarget, type PodView } from '../../lib/queries/pod';
 import { toIso } from '../../lib/time';
+import { tracingView } from '../../lib/queries/tracing';
 import { freshDb, tempDir } from '../helpers';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/builds/pod-spans');
@@ -97,6 +98,51 @@ describe('podView', () => {
     expect(() => podView(db, { job: JOB, build: BUILD, pod: 'density-test/pod-1', instance: 1 })).toThrow(/no life 1 of pod density-test\/pod-1.*--instance 0/s);
     expect(() => podView(db, { job: JOB, build: '1', pod: 'density-test/pod-1' })).toThrow(`no build 1 in job ${JOB}`);
     expect(() => podView(db, { job: JOB, build: BUILD, pod: 'density-test/pod-1', test: 'resource_0' })).toThrow(/no such run in build/);
+  });
+});
+
+describe('span probes on the Tracing page', () => {
+  const view = (from: string, to: string) => tracingView(db, { job: JOB, ...RUN, from, to, build: BUILD });
+
+  it('offers them among the probe choices, in startup order, marked as spans', () => {
+    expect(view('pod_config_change', 'pod_status_running').probes.map((p) => `${p.probe}:${p.source}`)).toEqual([
+      'pod_config_change:kubelet',
+      'sync_start:span',
+      'runtime_manager:kubelet',
+      'sandbox_start:span',
+      'sandbox_ready:span',
+      'infra_container_start:kubelet',
+      'container_created:span',
+      'container_started_first:span',
+      'container_start:kubelet',
+      'container_started_last:span',
+      'sync_done:span',
+      'pod_status_running:kubelet',
+    ]);
+  });
+
+  it('breaks a log-to-log latency into log steps, a span-to-span one into span steps, and a mixed one into both', () => {
+    const steps = (from: string, to: string) => view(from, to).segments.map((x) => `${x.from}>${x.to}`);
+    expect(steps('pod_config_change', 'pod_status_running')).toEqual([
+      'pod_config_change>runtime_manager',
+      'runtime_manager>infra_container_start',
+      'infra_container_start>container_start',
+      'container_start>pod_status_running',
+    ]);
+    expect(steps('sync_start', 'sync_done')).toEqual([
+      'sync_start>sandbox_start',
+      'sandbox_start>sandbox_ready',
+      'sandbox_ready>container_created',
+      'container_created>container_started_first',
+      'container_started_first>container_started_last',
+      'container_started_last>sync_done',
+    ]);
+    expect(steps('runtime_manager', 'sandbox_ready')).toEqual(['runtime_manager>sandbox_start', 'sandbox_start>sandbox_ready']);
+    const slowest = view('sync_start', 'sync_done').slowest;
+    expect(slowest.map((p) => [p.pod, p.totalMs, p.dominant?.to])).toEqual([
+      ['density-test/pod-1', 1910, 'sandbox_ready'],
+      ['density-test/pod-0', 1900, 'sandbox_ready'],
+    ]);
   });
 });
 
