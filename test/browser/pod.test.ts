@@ -116,6 +116,17 @@ describe('a pod of the Tracing page', () => {
     await page.locator('[data-waterfall]').screenshot({ path: shot('pod-1280-waterfall') });
   });
 
+  it('answers the JSON twin’s mistakes as the API does: 404 for an unknown pod, 400 for a bad parameter', async () => {
+    const path = (pod: string, extra = '') => `${base}/api/v1/jobs/${JOB}/builds/${BUILD}/pods/${encodeURIComponent(pod)}?${q({ test: TEST, ...COS })}${extra}`;
+    const unknown = await fetch(path('density-test-0/no-such-pod'));
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: `no pod density-test-0/no-such-pod in build ${BUILD} for that test, image and machine`, choices: [] });
+    expect((await fetch(path(pod.pod, '&context=99'))).status).toBe(400);
+    expect((await fetch(path(pod.pod, '&instance=x'))).status).toBe(400);
+    const page404 = await fetch(`${base}/jobs/${JOB}/builds/${BUILD}/pods/${encodeURIComponent('density-test-0/no-such-pod')}`);
+    expect(await page404.text()).toContain('no pod density-test-0/no-such-pod');
+  });
+
   it('fits 390 px without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload({ waitUntil: 'networkidle' });
