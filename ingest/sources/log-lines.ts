@@ -285,13 +285,14 @@ function linesBefore(fd: number, offset: number, n: number, maxChars: number): R
   }
   const lines: Raw[] = [];
   let end = buf.length - 1; // the LF ending the line before the target
-  while (lines.length < n && end > 0) {
-    const lf = buf.lastIndexOf(LF, end - 1);
+  while (lines.length < n && end >= 0) {
+    // (lastIndexOf with a negative start would count from the end)
+    const lf = end > 0 ? buf.lastIndexOf(LF, end - 1) : -1;
     if (lf === -1 && pos > 0) break; // its start lies beyond what was read
     const start = lf + 1;
     lines.unshift(rawLine(buf.subarray(start, end), pos + start, pos + end + 1, maxChars));
-    end = lf;
     if (lf === -1) break;
+    end = lf;
   }
   return lines;
 }
