@@ -59,9 +59,13 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
       maxInflatedBytes: Math.min(limits.maxUnpackedBytes, MAX_INFLATED_BYTES),
     });
     if (kept.accepted > 0) {
-      reingestWithTraces(serverDb(), job, number, dir).catch((e: unknown) =>
-        console.error(`kpd: re-ingesting ${job}#${number} with received spans failed:`, e),
-      );
+      reingestWithTraces(serverDb(), job, number, dir)
+        .then((r) => {
+          for (const m of r.outcome === 'reingested' ? r.reingested.missing : []) {
+            console.error(`kpd: build ${job}#${m.number}: source ${m.source} is gone; received spans are kept for its next ingest`);
+          }
+        })
+        .catch((e: unknown) => console.error(`kpd: re-ingesting ${job}#${number} with received spans failed:`, e));
     }
     return reply(exportAnswer(encoding, { rejectedSpans: kept.rejected, errorMessage: kept.message }), 200);
   } catch (e) {
