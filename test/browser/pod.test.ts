@@ -138,6 +138,8 @@ describe('a pod of the Tracing page', () => {
     await page.locator('[data-excerpt]').first().screenshot({ path: shot('pod-390-log') });
     await page.locator('[data-agreement="run"]').screenshot({ path: shot('pod-390-agreement') });
     await page.locator('[data-probes]').screenshot({ path: shot('pod-390-probes') });
+    // Tables keep their numbers in sight: none scrolls inside its frame either.
+    expect(await page.evaluate(() => [...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth))).toEqual([0, 0, 0]);
     await page.goto(`${base}/jobs/${JOB}/tracing?${q({ test: TEST, ...COS, build: BUILD })}`, { waitUntil: 'networkidle' });
     expect(await noSidewaysScroll()).toBeLessThanOrEqual(0);
     await page.locator('[data-logs-vs-spans]').screenshot({ path: shot('tracing-logs-vs-spans-390') });

@@ -110,7 +110,7 @@ function Pod({ v, log }: { v: PodView; log: PodLog }) {
                     {p.probe}
                   </span>
                 </td>
-                <td style={{ whiteSpace: 'nowrap' }}>{p.source === 'span' ? 'span' : p.source === 'kubelet' ? `log :${p.line ?? '?'}` : 'test'}</td>
+                <td>{p.source === 'span' ? 'span' : p.source === 'kubelet' ? `log ${p.line ?? '?'}` : 'test'}</td>
               </tr>
             ))}
           </tbody>
