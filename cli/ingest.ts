@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { DB } from '../lib/db/open';
 import { ingestBuilds, type IngestedBuild } from '../ingest/ingest';
 import { discoverBuilds } from '../ingest/sources/local';
-import { printJson, table, type Out } from './output';
+import { plural, printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
 export async function ingestCommand(
@@ -37,25 +37,30 @@ export async function ingestCommand(
     inserted: count('inserted'),
     replaced: count('replaced'),
     unchanged: count('unchanged'),
+    failed: count('failed'),
     runs: results.reduce((n, r) => n + r.runs, 0),
     rows: results.reduce((n, r) => n + r.rows, 0),
     warnings: results.reduce((n, r) => n + r.warnings, 0),
     results,
   };
+  // Every build was tried; the exit code says whether one failed.
+  const code = summary.failed ? 1 : 0;
+  for (const r of results) if (r.error) process.stderr.write(`kpd: build ${r.job}#${r.number} failed: ${r.error}\n`);
   if (o.json) {
     printJson(out, summary);
-    return 0;
+    return code;
   }
   out(
-    table([
-      ['job', 'build', 'outcome', 'runs', 'warnings'],
-      ...results.map((r) => [r.job, r.number, r.outcome, r.runs, r.warnings]),
-    ]),
+    table(
+      [['job', 'build', 'outcome', 'runs', 'warnings'], ...results.map((r) => [r.job, r.number, r.outcome, r.runs, r.warnings])],
+      new Set([3, 4]),
+    ),
   );
   out(
-    `${summary.builds} builds: ${summary.inserted} new, ${summary.replaced} replaced, ${summary.unchanged} unchanged; ` +
-      `${summary.runs} runs, ${summary.rows} rows, ${summary.warnings} warnings` +
-      (summary.warnings ? ' (see the ingest report: kpd builds --job … --json, or the API)' : ''),
+    `${plural(summary.builds, 'build')}: ${summary.inserted} new, ${summary.replaced} replaced, ${summary.unchanged} unchanged` +
+      (summary.failed ? `, ${summary.failed} failed` : '') +
+      `; ${plural(summary.runs, 'run')}, ${plural(summary.rows, 'row')}, ${plural(summary.warnings, 'warning')}` +
+      (summary.warnings ? ` (read them with: kpd builds --job ${results.find((r) => r.warnings)!.job} --build ${results.find((r) => r.warnings)!.number})` : ''),
   );
-  return 0;
+  return code;
 }

@@ -25,3 +25,8 @@ export function fmt(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '-';
   return Number.isInteger(n) ? String(n) : n.toFixed(digits);
 }
+
+/** "1 warning", "3 warnings". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -3,14 +3,16 @@
 // with the reason on stderr when something is wrong.
 import type { BuildId } from '../lib/build-id';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb, dbPath, type DB } from '../lib/db/open';
+import { openDb, dbPath, NoDatabaseError, SchemaError, type DB } from '../lib/db/open';
+import { EnvironmentProblem, environmentProblem } from '../lib/db/problems';
+import pkg from '../package.json' with { type: 'json' };
 import { SelectionError } from '../lib/queries/errors';
 import { SourceError } from '../ingest/sources/local';
 import { ArchiveError } from '../ingest/sources/tarball';
 import { buildsCommand, metricsCommand } from './read';
 import { ingestCommand } from './ingest';
 import { demoCommand } from './demo';
-import { serveCommand } from './serve';
+import { serveCommand, type ServeOptions } from './serve';
 import { probesCommand } from './probes';
 import { spansCommand } from './spans';
 import { traceCommand, type TraceOptions } from './trace';
@@ -19,6 +21,8 @@ import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
 import { regressionsCommand, type RegressionsOptions } from './regressions';
+import { changepointsCommand, type ChangepointsOptions } from './changepoints';
+import { DEFAULT_CHANGE_POINT_OPTIONS } from '../lib/regressions';
 import { ClientError } from './upload-client';
 import { METRIC_NAMES } from '../lib/model';
 import { UsageError, type CommonOptions } from './options';
@@ -27,15 +31,19 @@ import { BuildIdError, parseBuildId } from '../lib/build-id';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
+/** Counts (--last, --builds, --window…): whole numbers, at most a billion. */
 function int(name: string) {
   return (v: string) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    if (!/^\d{1,9}$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number up to 999999999, got "${v.slice(0, 40)}"`);
     return Number(v);
   };
 }
 
-function withDb<T>(opts: CommonOptions, fn: (db: DB) => T): T {
-  const db = openDb(dbPath(opts.db));
+/** Read commands open the database read-only: they work on a file they may not write, and never create one. */
+type Access = 'read' | 'write';
+
+function withDb<T>(opts: CommonOptions, access: Access, fn: (db: DB) => T): T {
+  const db = openDb(dbPath(opts.db), { readonly: access === 'read' });
   try {
     return fn(db);
   } finally {
@@ -43,21 +51,38 @@ function withDb<T>(opts: CommonOptions, fn: (db: DB) => T): T {
   }
 }
 
+async function withDbAsync<T>(opts: CommonOptions, access: Access, fn: (db: DB) => Promise<T>): Promise<T> {
+  const db = openDb(dbPath(opts.db), { readonly: access === 'read' });
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Errors that are the user's to fix or the machine's, told as one line. */
+const TOLD = [SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, SchemaError, EnvironmentProblem, BuildIdError];
+
+/** Set by --debug (or $KPD_DEBUG=1): an unexpected error prints its stack. */
+let debug = process.env.KPD_DEBUG === '1';
+
 async function run(action: () => Promise<number | void> | number | void): Promise<void> {
   try {
     const code = await action();
     if (typeof code === 'number') process.exitCode = code;
   } catch (e) {
-    if (
-      e instanceof SelectionError ||
-      e instanceof SourceError ||
-      e instanceof ArchiveError ||
-      e instanceof UsageError ||
-      e instanceof ClientError
-    ) {
-      process.stderr.write(`kpd: ${e.message}\n`);
-      process.exitCode = 1;
-    } else throw e;
+    process.exitCode = 1;
+    if (TOLD.some((t) => e instanceof t)) {
+      process.stderr.write(`kpd: ${(e as Error).message}\n`);
+      return;
+    }
+    const problem = environmentProblem(e, 'the database');
+    if (problem) {
+      process.stderr.write(`kpd: ${problem.message}\n`);
+      return;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`kpd: unexpected error: ${err.message}${debug ? `\n${err.stack}` : ' (--debug shows where)'}\n`);
   }
 }
 
@@ -73,6 +98,11 @@ function buildIdArg(name: string) {
   };
 }
 
+function portArg(v: string): number {
+  if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) throw new InvalidArgumentError(`port must be a number from 1 to 65535, got "${v}"`);
+  return Number(v);
+}
+
 function fraction(name: string) {
   return (v: string) => {
     const n = Number(v);
@@ -83,19 +113,24 @@ function fraction(name: string) {
 
 /** Runs a read command on the database, or on the server's API with --server. */
 function dbOrServer(opts: CommonOptions & { server?: string }, fn: (db: DB | undefined) => Promise<number>) {
-  return opts.server ? fn(undefined) : withDbAsync(opts, fn);
+  return opts.server ? fn(undefined) : withDbAsync(opts, 'read', fn);
 }
 
 function common(cmd: Command): Command {
   return cmd
     .option('--db <file>', 'SQLite database (default $KPD_DB, else data/kpd.db)')
-    .option('--json', 'print one JSON document on stdout');
+    .option('--json', 'print one JSON document on stdout')
+    .option('--debug', 'print the stack of an unexpected error');
 }
 
 export function program(): Command {
   const p = new Command('kpd')
     .description('kubelet-perf-dash: node e2e perf results and kubelet tracing, in SQLite')
-    .showHelpAfterError();
+    .version(pkg.version, '-V, --version', 'print the version of kpd')
+    .showHelpAfterError()
+    .hook('preAction', (_p, action) => {
+      debug ||= !!action.opts().debug;
+    });
 
   common(p.command('ingest'))
     .description('ingest a job directory (numbered build dirs), one build directory, or a build .tar.gz; idempotent')
@@ -103,13 +138,13 @@ export function program(): Command {
     .option('--job <name>', 'job name (default: the directory name)')
     .option('--no-replace', 'refuse changed content for an existing build instead of replacing it')
     .action((path: string, o: CommonOptions & { job?: string; replace: boolean }) =>
-      run(() => withDbAsync(o, (db) => ingestCommand(db, path, o, out))),
+      run(() => withDbAsync(o, 'write', (db) => ingestCommand(db, path, o, out))),
     );
 
   common(p.command('builds'))
     .description("list a job's builds")
     .requiredOption('--job <name>')
-    .action((o: CommonOptions & { job: string }) => run(() => withDb(o, (db) => buildsCommand(db, o, out))));
+    .action((o: CommonOptions & { job: string }) => run(() => withDb(o, 'read', (db) => buildsCommand(db, o, out))));
 
   common(p.command('metrics'))
     .description("one metric of one test and node config, each build's stats in build order")
@@ -121,7 +156,7 @@ export function program(): Command {
     .option('--from <build>', 'first build ID of the range', buildIdArg('--from'))
     .option('--to <build>', 'last build ID of the range', buildIdArg('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
-    .action((o) => run(() => withDb(o, (db) => metricsCommand(db, o, out))));
+    .action((o) => run(() => withDb(o, 'read', (db) => metricsCommand(db, o, out))));
 
   common(p.command('trace'))
     .description('latency between two probes in one build of one test, per pod (percentiles in ms)')
@@ -132,7 +167,7 @@ export function program(): Command {
     .option('--machine <machine>')
     .requiredOption('--from <probe>', 'start probe, e.g. create or pod_config_change')
     .requiredOption('--to <probe>', 'end probe, e.g. running or pod_status_running')
-    .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, (db) => traceCommand(db, o, out))));
+    .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, 'read', (db) => traceCommand(db, o, out))));
 
   common(p.command('pod'))
     .description('one pod of one build: its log and span probes, its spans, logs vs spans, and the kubelet log lines around its probes')
@@ -144,7 +179,7 @@ export function program(): Command {
     .option('--machine <machine>')
     .option('--instance <n>', "the pod name's life (0 first; a re-added pod is 1, …)", int('--instance'))
     .option('--context <n>', 'log lines shown before and after each probe (default 3)', int('--context'))
-    .action((o: PodOptions & CommonOptions) => run(() => withDbAsync(o, (db) => podCommand(db, o, out))));
+    .action((o: PodOptions & CommonOptions) => run(() => withDbAsync(o, 'read', (db) => podCommand(db, o, out))));
 
   common(p.command('probes'))
     .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
@@ -165,9 +200,11 @@ export function program(): Command {
 
   common(p.command('serve'))
     .description('serve the dashboard (builds it first when needed; ingests the samples into an empty database)')
-    .option('--port <port>', 'port', int('--port'), 3000)
+    .addOption(new Option('--port <port>', 'port to listen on').env('PORT').argParser(portArg).default(3000))
+    .addOption(new Option('--hostname <host>', 'interface to listen on (default: all)').env('HOSTNAME'))
+    .option('--no-samples', 'leave an empty database empty instead of ingesting data/samples')
     .option('--dev', 'run the Next.js development server')
-    .action((o: CommonOptions & { port: number; dev?: boolean }) => run(() => serveCommand(o)));
+    .action((o: ServeOptions) => run(() => serveCommand(o)));
 
   common(p.command('demo'))
     .description('generate realistic demo builds and ingest them')
@@ -175,7 +212,7 @@ export function program(): Command {
     .option('--out <dir>', 'where to write the generated build directories', 'data/demo')
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .action((o: CommonOptions & { builds: number; out: string; seed: number }) =>
-      run(() => withDbAsync(o, (db) => demoCommand(db, o, out))),
+      run(() => withDbAsync(o, 'write', (db) => demoCommand(db, o, out))),
     );
 
   common(p.command('upload'))
@@ -186,6 +223,7 @@ export function program(): Command {
     .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
     .option('--token <token>', 'upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
     .option('--replace', 'replace the build when the server has different content for it')
+    .option('--retries <n>', 'send again this many times after a lost connection or a busy server (default 5)', int('--retries'))
     .action((path: string, o: UploadOptions) => run(() => uploadCommand(path, o, out)));
 
   common(p.command('reingest'))
@@ -193,7 +231,7 @@ export function program(): Command {
     .requiredOption('--job <name>')
     .option('--build <id>', 'only this build (its ID)', buildIdArg('--build'))
     .action((o: CommonOptions & { job: string; build?: BuildId }) =>
-      run(() => withDbAsync(o, (db) => reingestCommand(db, o, out))),
+      run(() => withDbAsync(o, 'write', (db) => reingestCommand(db, o, out))),
     );
 
   const slo = p.command('slo').description('service level objectives');
@@ -209,20 +247,18 @@ export function program(): Command {
     .description("change points in the job's series, newest first: build, levels before and after, relative change")
     .requiredOption('--job <name>')
     .option('--server <url>', "ask the dashboard's API instead of the database")
-    .option('--p-value <p>', 'significance of a change point (default 0.001)', fraction('--p-value'))
-    .option('--min-change <r>', 'smallest relative change reported (default 0.05)', fraction('--min-change'))
-    .option('--window <n>', 'builds compared on each side (default 40)', int('--window'))
+    .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
+    .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
+    .option('--window <n>', `builds compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
     .action((o: RegressionsOptions) => run(() => dbOrServer(o, (db) => regressionsCommand(db, o, out))));
+
+  common(p.command('changepoints'))
+    .description('the change-point detector on any series: FILE (or - for stdin) holds a JSON array of numbers (null = missing) or an object of named arrays')
+    .argument('<file>')
+    .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
+    .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
+    .option('--window <n>', `points compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
+    .action((file: string, o: ChangepointsOptions) => run(() => changepointsCommand(file, o, out)));
 
   return p;
 }
-
-async function withDbAsync<T>(opts: CommonOptions, fn: (db: DB) => Promise<T>): Promise<T> {
-  const db = openDb(dbPath(opts.db));
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
-  }
-}
-

@@ -1,18 +1,20 @@
 // `kpd serve` (and `npm start`): fills an empty database with the committed
 // samples, builds the Next.js app when the build is missing or older than the
-// sources, then serves it.
-import { spawn, spawnSync } from 'node:child_process';
+// sources, then serves it (cli/server/http.ts) until SIGINT or SIGTERM.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dbPath, openDb } from '../lib/db/open';
 import { ingestBuilds } from '../ingest/ingest';
 import { discoverBuilds } from '../ingest/sources/local';
 import type { CommonOptions } from './options';
+import { projectRoot } from './paths';
+import { startDashboard } from './server/http';
+import { environmentProblem } from '../lib/db/problems';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = projectRoot(import.meta.url);
 const SAMPLES = path.join(ROOT, 'data/samples');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');
-export const KEEP_ALIVE_MS = 65_000;
 const SOURCES = ['app', 'lib', 'ingest', 'next.config.ts', 'package.json', 'tsconfig.json'];
 
 /** Ingests every job directory under data/samples when the database has no builds. */
@@ -47,20 +49,37 @@ export function buildIsFresh(): boolean {
   return SOURCES.every((s) => newestMtime(path.join(ROOT, s)) <= built);
 }
 
-export async function serveCommand(o: CommonOptions & { port: number; dev?: boolean }): Promise<number> {
+export interface ServeOptions extends CommonOptions {
+  port: number;
+  hostname?: string;
+  /** false: an empty database stays empty (`--no-samples`). */
+  samples?: boolean;
+  dev?: boolean;
+}
+
+export async function serveCommand(o: ServeOptions): Promise<number> {
   const file = path.resolve(dbPath(o.db));
-  await seedIfEmpty(file, (s) => process.stderr.write(s + '\n'));
-  const env = { ...process.env, KPD_DB: file, NEXT_TELEMETRY_DISABLED: '1' };
+  try {
+    if (o.samples === false) openDb(file).close();
+    else await seedIfEmpty(file, (s) => process.stderr.write(s + '\n'));
+  } catch (e) {
+    const problem = environmentProblem(e, file);
+    if (problem?.kind !== 'readonly' && problem?.kind !== 'denied') throw e;
+    process.stderr.write(`kpd: ${problem.message}; serving it as it is (uploads will be refused)\n`);
+  }
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
   if (!o.dev && !buildIsFresh()) {
     process.stderr.write('kpd: building the dashboard (next build)…\n');
-    const b = spawnSync(NEXT, ['build'], { cwd: ROOT, env, stdio: 'inherit' });
+    const b = spawnSync(NEXT, ['build'], { cwd: ROOT, env: { ...process.env, KPD_DB: file }, stdio: 'inherit' });
     if (b.status !== 0) return b.status ?? 1;
   }
-  process.stderr.write(`kpd: dashboard on http://localhost:${o.port} (database ${file})\n`);
-  // Idle connections live longer than the 5 s default: a CI client or a proxy that pauses between requests
-  // must not reuse a socket the server has just closed.
-  const args = o.dev ? ['dev', '-p', String(o.port)] : ['start', '-p', String(o.port), '--keepAliveTimeout', String(KEEP_ALIVE_MS)];
-  const child = spawn(NEXT, args, { cwd: ROOT, env, stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  const dashboard = await startDashboard({ port: o.port, hostname: o.hostname, dbFile: file, dev: o.dev, dir: ROOT });
+  process.stderr.write(`kpd: dashboard on ${dashboard.url} (database ${file})\n`);
+  return new Promise((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => {
+        dashboard.close().then(() => resolve(0), () => resolve(1));
+      });
+    }
+  });
 }

@@ -1,13 +1,18 @@
 // The client side of uploads (`kpd upload`) and of the read commands that
 // ask a server instead of a database (`--server URL`): packs a build
 // directory into a .tar.gz holding only the files a build is read from, sends
-// it with a bearer token, and fetches JSON documents.
+// it with a bearer token, and fetches JSON documents. An upload waits as long
+// as the server takes (a busy server may take minutes) and is sent again, with
+// backoff, after a lost connection or an answer that says the server is busy
+// or in trouble: sending the same build again is safe (the same content is
+// "unchanged").
 import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
+import { Agent } from 'undici';
 import { listBuildFiles } from '../ingest/build';
 import { isBuildDir } from '../ingest/sources/local';
 
@@ -46,7 +51,25 @@ export interface SendOptions {
 export interface ServerAnswer {
   status: number;
   body: unknown;
+  /** The server's Retry-After, when it sent one. */
+  retryAfter?: string;
 }
+
+/** How often and how patiently an upload is sent again. */
+export interface RetryPolicy {
+  /** Sends after the first; 0 never sends again. */
+  retries: number;
+  /** First wait; each next one doubles, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Told before each wait: why, and for how long. */
+  onRetry?: (why: string, delayMs: number, attempt: number) => void;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+
+/** Answers that say the server is busy or in trouble rather than the build wrong. */
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504, 507]);
 
 function endpoint(server: string, rest: string): string {
   let base: URL;
@@ -59,10 +82,13 @@ function endpoint(server: string, rest: string): string {
   return base.href.replace(/\/+$/, '') + rest;
 }
 
+/** Waits for the server's answer as long as it takes: ingesting a large build on a loaded server is slow, not lost. */
+const PATIENT = new Agent({ headersTimeout: 30 * 60_000, bodyTimeout: 30 * 60_000, keepAliveTimeout: 4_000 });
+
 async function request(url: string, init: RequestInit): Promise<ServerAnswer> {
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, dispatcher: PATIENT } as RequestInit);
   } catch (e) {
     const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
     throw new ClientError(`cannot reach ${url}${cause || (e instanceof Error ? `: ${e.message}` : '')}`);
@@ -74,7 +100,7 @@ async function request(url: string, init: RequestInit): Promise<ServerAnswer> {
   } catch {
     // A proxy's HTML error page: keep the text for the message.
   }
-  return { status: res.status, body };
+  return { status: res.status, body, retryAfter: res.headers.get('retry-after') ?? undefined };
 }
 
 /** The reason a server gave for an error status, for a one-line message. */
@@ -83,8 +109,27 @@ export function reason(a: ServerAnswer): string {
   return typeof a.body === 'string' ? a.body.slice(0, 200) : JSON.stringify(a.body).slice(0, 200);
 }
 
-/** POSTs a build archive to the upload endpoint, streamed from disk. */
-export async function sendArchive(archive: string, o: SendOptions): Promise<ServerAnswer> {
+/** POSTs a build archive to the upload endpoint, streamed from disk, sending it again as `retry` says. */
+export async function sendArchive(archive: string, o: SendOptions, retry: RetryPolicy = DEFAULT_RETRY): Promise<ServerAnswer> {
+  for (let attempt = 1; ; attempt++) {
+    let why: string;
+    let wait = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    try {
+      const answer = await sendOnce(archive, o);
+      if (!RETRY_STATUS.has(answer.status) || attempt > retry.retries) return answer;
+      why = `${answer.status}: ${reason(answer)}`;
+      const after = answer.retryAfter && /^\d+$/.test(answer.retryAfter) ? Number(answer.retryAfter) * 1000 : undefined;
+      if (after !== undefined) wait = Math.min(retry.maxDelayMs, after);
+    } catch (e) {
+      if (!(e instanceof ClientError) || attempt > retry.retries) throw e;
+      why = e.message;
+    }
+    retry.onRetry?.(why, wait, attempt);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+function sendOnce(archive: string, o: SendOptions): Promise<ServerAnswer> {
   const url = endpoint(
     o.server,
     `/api/v1/jobs/${encodeURIComponent(o.job)}/builds/${o.build}${o.replace ? '?replace=true' : ''}`,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IngestedBuild } from '../ingest/ingest';
-import { ClientError, isArchive, packBuildDir, reason, sendArchive } from './upload-client';
+import { ClientError, DEFAULT_RETRY, isArchive, packBuildDir, reason, sendArchive } from './upload-client';
 import { printJson, type Out } from './output';
 import type { CommonOptions } from './options';
 
@@ -16,6 +16,8 @@ export interface UploadOptions extends CommonOptions {
   build: BuildId;
   token?: string;
   replace?: boolean;
+  /** Sends again after a lost connection or a busy server (default 5). */
+  retries?: number;
 }
 
 export async function uploadCommand(p: string, o: UploadOptions, out: Out): Promise<number> {
@@ -28,7 +30,16 @@ export async function uploadCommand(p: string, o: UploadOptions, out: Out): Prom
       archive = path.join(tmp, `${o.build}.tar.gz`);
       await packBuildDir(p, archive);
     }
-    const answer = await sendArchive(archive, { server: o.server, job: o.job, build: o.build, token, replace: o.replace });
+    const answer = await sendArchive(
+      archive,
+      { server: o.server, job: o.job, build: o.build, token, replace: o.replace },
+      {
+        ...DEFAULT_RETRY,
+        retries: o.retries ?? DEFAULT_RETRY.retries,
+        onRetry: (why, ms, attempt) =>
+          process.stderr.write(`kpd: upload of ${o.job}#${o.build}, attempt ${attempt}: ${why}; sending again in ${Math.round(ms / 1000)} s\n`),
+      },
+    );
     if (answer.status !== 200 && answer.status !== 201) {
       process.stderr.write(`kpd: upload of ${o.job}#${o.build} refused (${answer.status}): ${reason(answer)}\n`);
       return 1;

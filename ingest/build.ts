@@ -8,7 +8,6 @@ import path from 'node:path';
 import type {
   BuildRecord,
   FileReport,
-  IngestReport,
   IngestWarning,
   JUnitCase,
   KubeletLogResult,
@@ -32,6 +31,8 @@ import { buildVersion, parseFinished, parseProwJob, parseStarted, type ProwResul
 import { parseTestOptions } from './parsers/testname';
 import { parseTimeSeriesText } from './parsers/timeseries';
 import { fromUnixSeconds } from '../lib/time';
+import { dropImpossibleTimes } from './plausible-build';
+import { isPlausibleTime } from './parsers/plausible';
 import type { BuildId } from '../lib/build-id';
 
 /** The kinds of files a build directory may hold; everything else is ignored. */
@@ -143,8 +144,34 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     ...listBuildFiles(dir),
     ...(opts.traces ?? []).map((t): BuildFile => ({ rel: t.rel, abs: t.path, kind: 'kubelet-traces', bytes: fs.statSync(t.path).size, host: t.host })),
   ];
-  // Hashing rereads every file: let it run while the parsers work.
+  // Hashing rereads every file: let it run while the parsers work, and let it
+  // finish before returning, whatever happens, so it never reads a directory
+  // that the caller has already removed.
   const hash = contentHash(files);
+  try {
+    return { ...(await parseBuild(dir, files, opts)), contentHash: await hash };
+  } finally {
+    await hash.catch(() => undefined);
+  }
+}
+
+/**
+ * Runs one file's parser: a parser that throws costs that file only (a
+ * warning naming it; the rest of the build is kept), never the build.
+ */
+async function guarded(f: BuildFile, warnings: IngestWarning[], report: Reporter, parse: () => Promise<void> | void): Promise<void> {
+  try {
+    await parse();
+  } catch (e) {
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    warnings.push({ file: f.rel, message: `could not be read (${why.slice(0, 300)}); file skipped` });
+    report(f, 0, 0, 1);
+  }
+}
+
+type Reporter = (f: BuildFile, blocks: number, items: number, skipped?: number) => void;
+
+async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOptions): Promise<Omit<BuildRecord, 'contentHash'>> {
   const warnings: IngestWarning[] = [];
   const reports: FileReport[] = [];
   const pieces: Piece[] = [];
@@ -156,34 +183,32 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     warnings.push({ file: 'artifacts/', message: 'no artifacts folder: only build-log.txt blocks can be read' });
   }
 
-  const report = (f: BuildFile, blocks: number, items: number, skipped = 0) =>
+  const report: Reporter = (f, blocks, items, skipped = 0) =>
     reports.push({ file: f.rel, kind: f.kind, bytes: f.bytes, blocks, items, skipped });
 
   // Prow files first: the build's time resolves the yearless log lines.
   const versionFacts: VersionFacts[] = [];
   for (const { kind, parse } of PROW_PARSERS) {
     for (const f of files.filter((f) => f.kind === kind)) {
-      const text = readText(f, warnings);
-      if (text === undefined) {
-        report(f, 0, 0, 1);
-        continue;
-      }
-      const parsed = parse(text, f.rel);
-      Object.assign(prow, parsed.info);
-      versionFacts.push(parsed.facts);
-      warnings.push(...parsed.warnings);
-      report(f, 1, Object.keys(parsed.info).length);
+      await guarded(f, warnings, report, () => {
+        const text = readText(f, warnings);
+        if (text === undefined) return report(f, 0, 0, 1);
+        const parsed = parse(text, f.rel);
+        Object.assign(prow, parsed.info);
+        versionFacts.push(parsed.facts);
+        warnings.push(...parsed.warnings);
+        report(f, 1, Object.keys(parsed.info).length);
+      });
     }
   }
   const version = buildVersion(versionFacts, warnings);
 
-  for (const f of files) {
+  for (const f of files) await guarded(f, warnings, report, () => readResultFile(f));
+
+  async function readResultFile(f: BuildFile): Promise<void> {
     if (f.kind === 'perfdata' || f.kind === 'timeseries') {
       const text = readText(f, warnings);
-      if (text === undefined) {
-        report(f, 0, 0, 1);
-        continue;
-      }
+      if (text === undefined) return report(f, 0, 0, 1);
       if (f.kind === 'perfdata') {
         const r = parsePerfDataText(text, { file: f.rel });
         warnings.push(...r.warnings);
@@ -197,10 +222,7 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
       }
     } else if (f.kind === 'junit') {
       const text = readText(f, warnings);
-      if (text === undefined) {
-        report(f, 0, 0, 1);
-        continue;
-      }
+      if (text === undefined) return report(f, 0, 0, 1);
       const r = parseJUnit(text, f.rel);
       warnings.push(...r.warnings);
       junit.push(...r.cases);
@@ -208,8 +230,7 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     } else if (f.kind === 'build-log') {
       if (isBinary(f)) {
         warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
-        report(f, 0, 0, 1);
-        continue;
+        return report(f, 0, 0, 1);
       }
       const r = await parseBuildLog(readLines(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK })), {
         file: f.rel,
@@ -245,13 +266,16 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
   }
 
   // Hosts' logs are read side by side, so one's I/O overlaps another's parsing.
-  const kubeletFiles = files.filter((f) => f.kind === 'kubelet-log');
-  const logs = await Promise.all(
-    kubeletFiles.map((f) =>
-      readKubeletLog(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK }), { file: f.rel, reference: prow.started }),
-    ),
+  await Promise.all(
+    files
+      .filter((f) => f.kind === 'kubelet-log')
+      .map((f) =>
+        guarded(f, warnings, report, async () => {
+          const log = await readKubeletLog(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK }), { file: f.rel, reference: prow.started });
+          tieKubeletLog(f, log, runs, warnings, report);
+        }),
+      ),
   );
-  kubeletFiles.forEach((f, i) => tieKubeletLog(f, logs[i], runs, warnings, report));
 
   // A host's trace files feed one collector: a span's parent may sit in another file.
   const traceHosts = new Map<string, BuildFile[]>();
@@ -262,21 +286,16 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
   for (const [host, hostFiles] of traceHosts) {
     const collector = new SpanCollector();
     for (const f of hostFiles) {
-      const r = await readTraceLines(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK }), collector, { file: f.rel });
-      report(f, r.lines, r.spans, r.skipped);
+      await guarded(f, warnings, report, async () => {
+        const r = await readTraceLines(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK }), collector, { file: f.rel });
+        report(f, r.lines, r.spans, r.skipped);
+      });
     }
     tieTraces(host, collector.finish(), runs, warnings);
   }
 
   const out: RunRecord[] = runs.map(({ fromArtifact: _, ...r }) => r);
-  const ingestReport: IngestReport = {
-    files: reports,
-    warnings,
-    runs: out.length,
-    metrics: out.reduce((n, r) => n + r.items.length, 0),
-    probeEvents: out.reduce((n, r) => n + r.probes.length, 0),
-  };
-  return {
+  const build: Omit<BuildRecord, 'contentHash'> = {
     job: opts.job,
     number: opts.number,
     started: prow.started,
@@ -285,10 +304,14 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     ...version,
     ...(prow.prowUrl === undefined ? {} : { prowUrl: prow.prowUrl }),
     source: opts.source,
-    contentHash: await hash,
     runs: out,
-    report: ingestReport,
+    report: { files: reports, warnings, runs: 0, metrics: 0, probeEvents: 0 },
   };
+  dropImpossibleTimes(build, warnings);
+  build.report.runs = out.length;
+  build.report.metrics = out.reduce((n, r) => n + r.items.length, 0);
+  build.report.probeEvents = out.reduce((n, r) => n + r.probes.length, 0);
+  return build;
 }
 
 function pieceOf(
@@ -302,7 +325,8 @@ function pieceOf(
 ): Piece {
   const { node } = nodeConfigFrom(labels);
   const ts = Number(labels.timestamp);
-  const end = labels.timestamp && Number.isFinite(ts) && ts > 0 ? fromUnixSeconds(ts) : loggedAt;
+  const labelled = labels.timestamp && Number.isFinite(ts) && ts > 0 ? fromUnixSeconds(ts) : undefined;
+  const end = labelled !== undefined && isPlausibleTime(labelled) ? labelled : loggedAt;
   return {
     key: `${labels.test ?? ''}\0${node.image}\0${node.machine}`,
     labels,

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
+import { environmentProblem } from '../lib/db/problems';
 import { refreshChangePoints } from '../lib/queries/regressions';
 import { buildSources, type BuildSource } from '../lib/queries/sources';
 import { readBuild } from './build';
@@ -19,7 +20,9 @@ import { keptTraceFiles, uploadsDir } from './upload/store';
 export interface IngestedBuild {
   job: string;
   number: BuildId;
-  outcome: LoadOutcome;
+  /** `failed`: the build could not be read or written (`error` says why); nothing of it was written. */
+  outcome: LoadOutcome | 'failed';
+  error?: string;
   runs: number;
   rows: number;
   warnings: number;
@@ -37,6 +40,28 @@ export interface IngestOptions {
   onBuild?: (done: number, total: number, build: IngestedBuild) => void;
 }
 
+const TEMP_PREFIX = 'kpd-build-';
+
+/**
+ * Removes unpacked builds that a killed process left in the temporary
+ * directory, once they are older than any ingest takes.
+ */
+export function removeStaleBuildDirs(maxAgeMs = 6 * 3600_000, now = Date.now()): number {
+  let removed = 0;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const p = path.join(os.tmpdir(), name);
+    try {
+      if (now - fs.statSync(p).mtimeMs < maxAgeMs) continue;
+      fs.rmSync(p, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Another process removed it first.
+    }
+  }
+  return removed;
+}
+
 /** Runs `fn` on the build directory of `loc`, unpacking an archive into a temporary directory first. */
 export async function withBuildDir<T>(
   loc: Pick<BuildLocation, 'path' | 'archive'>,
@@ -44,7 +69,7 @@ export async function withBuildDir<T>(
   limits?: ArchiveLimits,
 ): Promise<T> {
   if (!loc.archive) return fn(loc.path);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-build-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   try {
     await extractBuildArchive(fs.createReadStream(loc.path), tmp, limits);
     return await fn(tmp);
@@ -73,14 +98,29 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
   );
 }
 
+/**
+ * Ingests builds one after another. A build that cannot be read or written
+ * (a refused archive, a conflict, any failure of its own) is reported as
+ * `failed` and the next one still loads; a problem of the machine (a locked
+ * database, a full disk, a read-only file) stops the run, since every build
+ * after it would fail the same way.
+ */
 export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOptions = {}): Promise<IngestedBuild[]> {
   const out: IngestedBuild[] = [];
   for (const loc of locs) {
-    const r = await ingestBuild(db, loc, opts);
+    let r: IngestedBuild;
+    try {
+      r = await ingestBuild(db, loc, opts);
+    } catch (e) {
+      const problem = environmentProblem(e, db.name);
+      if (problem) throw problem;
+      const why = e instanceof Error ? e.message : String(e);
+      r = { job: loc.job, number: loc.number, outcome: 'failed', error: why.slice(0, 500), runs: 0, rows: 0, warnings: 0 };
+    }
     out.push(r);
     opts.onBuild?.(out.length, locs.length, r);
   }
-  const touched = new Set(out.filter((r) => r.outcome !== 'unchanged').map((r) => r.job));
+  const touched = new Set(out.filter((r) => r.outcome !== 'unchanged' && r.outcome !== 'failed').map((r) => r.job));
   for (const job of touched) refreshChangePoints(db, job);
   return out;
 }

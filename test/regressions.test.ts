@@ -3,13 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  detectChangePoints,
-  isRegression,
-  regressionDirection,
-  studentTwoSidedP,
-  type ChangePoint,
-} from '../lib/regressions';
+import { detectChangePoints, isRegression, regressionDirection, type ChangePoint } from '../lib/regressions';
+import { studentTwoSidedP } from '../lib/student-t';
 import { Random } from '../ingest/demo/random';
 
 /** levels[i] times Gaussian noise with the given coefficient of variation. */
@@ -111,6 +106,86 @@ describe('detectChangePoints', () => {
     expect(() => detectChangePoints([1], { pValue: 0 })).toThrow('pValue must be in (0, 1]: 0');
     expect(() => detectChangePoints([1], { minSegment: 1 })).toThrow('minSegment must be an integer >= 2: 1');
     expect(() => detectChangePoints([1], { window: 5 })).toThrow('window must be an integer >= 2 * minSegment: 5');
+  });
+});
+
+/** `length` builds of `level(i)` times Gaussian noise with coefficient of variation `cv`. */
+function series(seed: number, length: number, level: (i: number) => number, cv: number): number[] {
+  const rnd = new Random(seed);
+  return Array.from({ length }, (_, i) => level(i) * (1 + cv * rnd.normal()));
+}
+
+const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('detectChangePoints on the shapes performance CI produces', () => {
+  it('finds nothing in quantised flat series: integer milliseconds, 10 ± 1 ms, most builds tied', () => {
+    for (const seed of seeds(20)) {
+      const rnd = new Random(seed);
+      const v = Array.from({ length: 120 }, () => Math.round(10 + 0.8 * rnd.normal()));
+      expect([seed, indexes(detectChangePoints(v))]).toEqual([seed, []]);
+    }
+  });
+
+  it('finds nothing in two-level flat series: each build at 100 or 120 (a cache hit or miss), 1 % noise', () => {
+    for (const seed of seeds(20)) {
+      const rnd = new Random(seed);
+      const share = 0.2 + 0.6 * rnd.next();
+      const v = Array.from({ length: 120 }, () => (rnd.next() < share ? 100 : 120) * (1 + 0.01 * rnd.normal()));
+      expect([seed, indexes(detectChangePoints(v))]).toEqual([seed, []]);
+    }
+  });
+
+  it('still finds a step in a quantised and in a two-level series', () => {
+    const rnd = new Random(21);
+    const quantised = Array.from({ length: 80 }, (_, i) => Math.round((i < 40 ? 10 : 12) + 0.8 * rnd.normal()));
+    expect(indexes(detectChangePoints(quantised))).toEqual([40]);
+    // Misses go from 20 % to 80 % of builds: a change without a sharp edge, placed within two builds.
+    const twoLevel = Array.from({ length: 80 }, (_, i) => (rnd.next() < (i < 40 ? 0.2 : 0.8) ? 120 : 100) * (1 + 0.01 * rnd.normal()));
+    const [mix] = detectChangePoints(twoLevel);
+    expect(detectChangePoints(twoLevel)).toHaveLength(1);
+    expect(Math.abs(mix.index - 40)).toBeLessThanOrEqual(2);
+    expect([Math.round(mix.before / 10), Math.round(mix.after / 10)]).toEqual([10, 12]);
+  });
+
+  it('blames a step on its build, reports nothing while only 2 builds follow it, and the right build once a 3rd arrives', () => {
+    for (const seed of seeds(10)) {
+      const v = series(seed, 43, (i) => (i < 40 ? 100 : 135), 0.04);
+      expect([seed, indexes(detectChangePoints(v.slice(0, 42)))]).toEqual([seed, []]);
+      expect([seed, indexes(detectChangePoints(v))]).toEqual([seed, [40]]);
+    }
+  });
+
+  it('does not cut a slow drift (+20 % over 100 builds) or a season into a staircase', () => {
+    for (const seed of seeds(10)) {
+      const drift = detectChangePoints(series(seed, 120, (i) => 100 * (1 + 0.002 * i), 0.04));
+      expect([seed, drift.length <= 1]).toEqual([seed, true]);
+      const season = detectChangePoints(series(seed, 120, (i) => 100 * (1 + 0.05 * Math.sin((2 * Math.PI * i) / 14)), 0.03));
+      expect([seed, indexes(season)]).toEqual([seed, []]);
+    }
+  });
+
+  it('ignores single and double outliers anywhere, the newest builds included', () => {
+    for (const seed of seeds(10)) {
+      const base = series(seed, 80, () => 100, 0.05);
+      for (const at of [20, 50, 78, 79]) {
+        const one = base.slice();
+        one[at] *= 2.5;
+        expect([seed, at, indexes(detectChangePoints(one))]).toEqual([seed, at, []]);
+      }
+      for (const at of [30, 77, 78]) {
+        const two = base.slice();
+        two[at] *= 2;
+        two[at + 1] *= 2.2;
+        expect([seed, at, indexes(detectChangePoints(two))]).toEqual([seed, at, []]);
+      }
+    }
+  });
+
+  it('finds every step of a history with several, a reverted regression included', () => {
+    const levels = (i: number) => (i < 40 ? 100 : i < 80 ? 120 : i < 95 ? 150 : i < 140 ? 120 : 90);
+    for (const seed of seeds(5)) {
+      expect([seed, indexes(detectChangePoints(series(seed, 180, levels, 0.04)))]).toEqual([seed, [40, 80, 95, 140]]);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { buildIsFresh, KEEP_ALIVE_MS } from '../cli/serve';
+import { buildIsFresh } from '../cli/serve';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NEXT = path.join(ROOT, 'node_modules/.bin/next');
@@ -59,22 +59,22 @@ export interface RunningServer {
   output: () => string;
 }
 
-/** Starts `next start` with KPD_DB=db and `env`; resolves once it answers HTTP. */
+/** Starts `kpd serve` (the real server: Next.js inside kpd's HTTP server, with its writer thread) on `db` with `env`; resolves once it answers HTTP. */
 export async function startServer(db: string, env: Record<string, string> = {}): Promise<RunningServer> {
   await ensureNextBuild();
   const port = await freePort();
   let log = '';
-  const child: ChildProcess = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', String(KEEP_ALIVE_MS)], {
-    cwd: ROOT,
-    env: { ...process.env, KPD_DB: db, NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/kpd'), 'serve', '--port', String(port), '--hostname', '127.0.0.1', '--db', db, '--no-samples'],
+    { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`kpd serve exited ${child.exitCode}:\n${log}`);
     try {
       const r = await fetch(url + '/api/v1/health');
       if (r.status > 0) break;

@@ -62,12 +62,25 @@ export function readLabels(v: unknown, where: string, origin: Origin, warnings: 
   return labels;
 }
 
+/**
+ * A short, bounded description of an untrusted JSON value for a warning: a
+ * scalar as written (cut at 40 characters), a container by its kind and
+ * size. Never walks into containers, so no nesting depth can overflow it.
+ */
+export function describeJson(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (isRecord(v)) return `an object of ${Object.keys(v).length} keys`;
+  const s = typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v);
+  return s;
+}
+
 /** The document's `version`: kept whatever it is, with a warning when it is not v1 or v2. */
 export function readVersion(v: unknown, origin: Origin, warnings: IngestWarning[]): string {
   if (v === 'v1' || v === 'v2') return v;
   if (typeof v === 'string' || typeof v === 'number') {
-    warnings.push({ file: origin.file, line: origin.line, message: `unknown version "${v}"; kept` });
-    return String(v);
+    const version = String(v).slice(0, 100);
+    warnings.push({ file: origin.file, line: origin.line, message: `unknown version ${describeJson(version)}; kept` });
+    return version;
   }
   warnings.push({ file: origin.file, line: origin.line, message: 'no version; kept as "unknown"' });
   return 'unknown';

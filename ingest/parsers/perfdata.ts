@@ -2,7 +2,7 @@
 // JSON value into the domain type, keeping every usable item and stat and
 // saying what it dropped.
 import type { IngestWarning, Origin, PerfData, PerfDataItem } from '../../lib/model';
-import { isRecord, parseJsonText, readLabels, readVersion } from './json';
+import { describeJson, isRecord, parseJsonText, readLabels, readVersion } from './json';
 
 export interface PerfDataResult {
   perf?: PerfData;
@@ -23,7 +23,7 @@ function readItem(v: unknown, index: number, origin: Origin, warnings: IngestWar
   const data: Record<string, number> = {};
   for (const [stat, value] of Object.entries(v.data)) {
     if (typeof value === 'number' && Number.isFinite(value)) data[stat] = value;
-    else warn(`stat "${stat}" is not a number (${JSON.stringify(value) ?? String(value)}); dropped`);
+    else warn(`stat ${describeJson(stat)} is not a number (${describeJson(value)}); dropped`);
   }
   if (Object.keys(data).length === 0) {
     warn('no numeric stats; dropped');

@@ -1,7 +1,9 @@
 // Unpacks a build .tar.gz into a directory, safely: entries outside the
 // build directory (`../`, absolute paths), links and devices are refused, the
-// unpacked size and the number of entries are capped (a gzip bomb is refused),
-// and only the file kinds a build holds are written.
+// unpacked size and the number of entries are capped, and only the file kinds
+// a build holds are written. A gzip bomb is stopped early, while streaming:
+// past a first stretch, unpacking more than MAX_RATIO times what was read is
+// refused long before the size cap (real build files compress 5 to 50 times).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +11,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import tar from 'tar-stream';
 import { kindOf } from '../build';
+import { environmentProblem } from '../../lib/db/problems';
 
 export class ArchiveError extends Error {}
 
@@ -18,10 +21,16 @@ export interface ArchiveLimits {
   maxEntries: number;
 }
 
+/** A real node e2e build (a few hosts' verbose kubelet logs, perf data, build log) unpacks to well under 2 GiB. */
 export const DEFAULT_LIMITS: ArchiveLimits = {
-  maxUnpackedBytes: 4 * 1024 ** 3,
+  maxUnpackedBytes: 2 * 1024 ** 3,
   maxEntries: 20_000,
 };
+
+/** Most unpacked bytes per compressed byte read: a kubelet log compresses about 15 times, zeros over 1000. */
+export const MAX_RATIO = 200;
+/** The ratio is judged only past this many unpacked bytes, so a small, very regular file is never refused for it. */
+const RATIO_FLOOR = 16 * 1024 ** 2;
 
 /** Splits off a leading directory shared by a build archive (`1234/build-log.txt`). */
 export function relativeName(name: string): { rel: string; top?: string } | undefined {
@@ -43,15 +52,24 @@ export async function extractBuildArchive(
 ): Promise<string[]> {
   fs.mkdirSync(dest, { recursive: true });
   const written: string[] = [];
+  let packed = 0;
   let unpacked = 0;
   let entries = 0;
   const extract = tar.extract();
 
+  const packedCounter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      packed += chunk.length;
+      cb(null, chunk);
+    },
+  });
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       unpacked += chunk.length;
       if (unpacked > limits.maxUnpackedBytes) {
         cb(new ArchiveError(`archive unpacks to more than ${limits.maxUnpackedBytes} bytes; refused`));
+      } else if (unpacked > RATIO_FLOOR && unpacked > MAX_RATIO * packed) {
+        cb(new ArchiveError(`archive unpacks to more than ${MAX_RATIO} times its size (a gzip bomb?); refused`));
       } else cb(null, chunk);
     },
   });
@@ -83,7 +101,7 @@ export async function extractBuildArchive(
     }
   })();
 
-  const unpack = pipeline(input, zlib.createGunzip(), counter, extract as unknown as Writable);
+  const unpack = pipeline(input, packedCounter, zlib.createGunzip(), counter, extract as unknown as Writable);
   const [u, c] = await Promise.allSettled([unpack, consume.catch((e: unknown) => {
     extract.destroy(e as Error);
     throw e;
@@ -91,7 +109,7 @@ export async function extractBuildArchive(
   const failure = [c, u].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) {
     const e = failure.reason as Error;
-    if (e instanceof ArchiveError) throw e;
+    if (e instanceof ArchiveError || environmentProblem(e, dest)) throw e;
     throw new ArchiveError(`not a readable .tar.gz: ${e.message}`);
   }
   return written;

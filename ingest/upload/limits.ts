@@ -2,7 +2,7 @@
 // ($KPD_UPLOAD_MAX_BYTES), what it may unpack to
 // ($KPD_UPLOAD_MAX_UNPACKED_BYTES) and how many entries it may hold
 // ($KPD_UPLOAD_MAX_ENTRIES).
-import type { ArchiveLimits } from '../sources/tarball';
+import { DEFAULT_LIMITS, type ArchiveLimits } from '../sources/tarball';
 
 export interface UploadLimits extends ArchiveLimits {
   /** Bytes of the compressed archive as sent. */
@@ -11,8 +11,7 @@ export interface UploadLimits extends ArchiveLimits {
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxBytes: 512 * 1024 ** 2,
-  maxUnpackedBytes: 4 * 1024 ** 3,
-  maxEntries: 20_000,
+  ...DEFAULT_LIMITS,
 };
 
 export class LimitConfigError extends Error {}

@@ -1,8 +1,12 @@
 // Receives a request body into a file (an upload) or into memory (a trace
 // export) while counting its bytes: a declared Content-Length past the limit
 // is refused before reading, and a body that grows past it (chunked, or lying
-// about its length) is cut off there.
+// about its length) is cut off there. A failed write (a full disk) ends the
+// receive with that error; the partial file is removed either way.
 import fs from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 export class UploadTooLargeError extends Error {}
 
@@ -15,31 +19,19 @@ export async function receiveBody(
   if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) > maxBytes) {
     throw new UploadTooLargeError(`upload of ${declaredLength} bytes is over the limit of ${maxBytes} bytes`);
   }
-  const out = fs.createWriteStream(file, { flags: 'wx' });
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve);
-    out.on('error', reject);
-  });
   let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      received += chunk.length;
+      if (received > maxBytes) cb(new UploadTooLargeError(`upload is over the limit of ${maxBytes} bytes`));
+      else cb(null, chunk);
+    },
+  });
+  const source = body ? Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
   try {
-    if (body) {
-      const reader = body.getReader();
-      for (;;) {
-        const { done: end, value } = await reader.read();
-        if (end) break;
-        received += value.byteLength;
-        if (received > maxBytes) {
-          await reader.cancel();
-          throw new UploadTooLargeError(`upload is over the limit of ${maxBytes} bytes`);
-        }
-        if (!out.write(value)) await new Promise<void>((r) => out.once('drain', () => r()));
-      }
-    }
-    out.end();
-    await done;
+    await pipeline(source, counter, fs.createWriteStream(file, { flags: 'wx' }));
     return received;
   } catch (e) {
-    out.destroy();
     fs.rmSync(file, { force: true });
     throw e;
   }

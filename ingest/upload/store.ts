@@ -108,3 +108,22 @@ export function appendTraceLine(dir: string, job: string, build: BuildId, host: 
   fs.appendFileSync(file, line.endsWith('\n') ? line : line + '\n');
   return file;
 }
+
+/**
+ * Removes received uploads that were never ingested: what a killed server
+ * left in the `.incoming` folders. Called when the server starts, before
+ * anything else is received.
+ */
+export function removeStaleIncoming(dir: string): number {
+  let removed = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const job of fs.readdirSync(dir, { withFileTypes: true })) {
+    const incoming = path.join(dir, job.name, '.incoming');
+    if (!job.isDirectory() || !fs.existsSync(incoming)) continue;
+    for (const f of fs.readdirSync(incoming)) {
+      fs.rmSync(path.join(incoming, f), { force: true, recursive: true });
+      removed++;
+    }
+  }
+  return removed;
+}

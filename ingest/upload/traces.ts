@@ -5,8 +5,9 @@
 // appended as one OTLP JSON line to the build's received spans per host
 // (store.ts); ingest reads those files with the build whenever it is
 // ingested, uploaded or reingested. When the build already exists it is
-// re-ingested through the one-writer queue, so its probes include the new
-// spans and no reader ever sees it half written.
+// re-ingested by the one writer (operation `traces`, ingest/writer), so its
+// probes include the new spans and no reader ever sees it half written.
+import fs from 'node:fs';
 import type { BuildId } from '../../lib/build-id';
 import type { DB } from '../../lib/db/open';
 import { SelectionError } from '../../lib/queries/errors';
@@ -14,8 +15,7 @@ import { reingest, type Reingested } from '../ingest';
 import { decodeTraceRequest } from '../parsers/otlp/decode';
 import { readSpan } from '../parsers/otlp/lite';
 import type { OtlpResourceSpans, OtlpTracesData } from '../parsers/otlp/shape';
-import { writerQueue } from './queue';
-import { appendTraceLine, UNKNOWN_HOST } from './store';
+import { appendTraceLine, keptTraceFiles, UNKNOWN_HOST } from './store';
 
 export interface TraceExport {
   job: string;
@@ -33,8 +33,8 @@ export interface KeptExport {
   rejected: number;
   /** Why spans were rejected; empty when none were. */
   message: string;
-  /** The files appended to, one per host. */
-  files: string[];
+  /** The files appended to, one per host, with their size after the append. */
+  files: { path: string; size: number }[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80,9 +80,10 @@ export function keepTraceExport(x: TraceExport): KeptExport {
     list.push({ ...(rs.resource ? { resource: rs.resource } : {}), scopeSpans: kept });
     byHost.set(host, list);
   }
-  const files = [...byHost].map(([host, resourceSpans]) =>
-    appendTraceLine(x.uploadsDir, x.job, x.build, host, JSON.stringify({ resourceSpans })),
-  );
+  const files = [...byHost].map(([host, resourceSpans]) => {
+    const path = appendTraceLine(x.uploadsDir, x.job, x.build, host, JSON.stringify({ resourceSpans }));
+    return { path, size: fs.statSync(path).size };
+  });
   const why = [
     malformed ? `${malformed} without a valid trace id, span id or start time` : '',
     noEnd ? `${noEnd} without a valid end time` : '',
@@ -95,33 +96,39 @@ export function keepTraceExport(x: TraceExport): KeptExport {
   };
 }
 
-const g = globalThis as unknown as { __kpdTraceReingests?: Set<string> };
-
-/** Builds with a re-ingest queued and not yet started: one pass reads every span kept before it starts. */
-function queued(): Set<string> {
-  if (!g.__kpdTraceReingests) g.__kpdTraceReingests = new Set();
-  return g.__kpdTraceReingests;
+export interface TraceReingestRequest {
+  job: string;
+  build: BuildId;
+  uploadsDir: string;
+  /** The received files a request appended to, each with its size after the append. */
+  files: { path: string; size: number }[];
 }
 
-export type TraceReingest = { outcome: 'reingested'; reingested: Reingested } | { outcome: 'no build yet' } | { outcome: 'already queued' };
+export type TraceReingest =
+  | { outcome: 'reingested'; reingested: Reingested }
+  | { outcome: 'no build yet' }
+  | { outcome: 'already read' };
+
+/** How far each received file had been read into its build by this writer: a pass that read a request's spans serves the requests queued behind it. */
+const readUpTo = new Map<string, number>();
 
 /**
- * Re-ingests the build with its received spans, after every write queued
- * before (an upload of the same build included), when it exists by then.
- * Calls made while one is still waiting share it.
+ * The writer's operation for received spans: re-ingests the build with them
+ * when it exists, unless an earlier pass already read every byte this
+ * request appended. Runs after every write queued before it (an upload of
+ * the same build included).
  */
-export function reingestWithTraces(db: DB, job: string, build: BuildId, uploadsDir: string): Promise<TraceReingest> {
-  const key = `${job}\0${build}`;
-  const pending = queued();
-  if (pending.has(key)) return Promise.resolve({ outcome: 'already queued' });
-  pending.add(key);
-  return writerQueue().run(async (): Promise<TraceReingest> => {
-    pending.delete(key);
-    try {
-      return { outcome: 'reingested', reingested: await reingest(db, job, build, { uploadsDir }) };
-    } catch (e) {
-      if (e instanceof SelectionError) return { outcome: 'no build yet' };
-      throw e;
-    }
-  });
+export async function reingestWithTraces(db: DB, r: TraceReingestRequest): Promise<TraceReingest> {
+  if (r.files.every((f) => (readUpTo.get(f.path) ?? -1) >= f.size)) return { outcome: 'already read' };
+  // Sizes before reading: whatever the pass reads, it reads at least this much.
+  const sizes = keptTraceFiles(r.uploadsDir, r.job, r.build).map((f) => [f.path, fs.statSync(f.path).size] as const);
+  let reingested: Reingested;
+  try {
+    reingested = await reingest(db, r.job, r.build, { uploadsDir: r.uploadsDir });
+  } catch (e) {
+    if (e instanceof SelectionError) return { outcome: 'no build yet' };
+    throw e;
+  }
+  if (reingested.results.some((b) => b.outcome !== 'failed')) for (const [file, size] of sizes) readUpTo.set(file, Math.max(readUpTo.get(file) ?? 0, size));
+  return { outcome: 'reingested', reingested };
 }

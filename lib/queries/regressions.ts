@@ -1,9 +1,11 @@
 // Change points of a job's series (test x node config x metric x stat), found
 // by lib/regressions.ts and stored in change_points, so that `kpd
 // regressions`, the API, the overview and the Builds charts read them instead
-// of recomputing. They are recomputed for one job when its builds change
-// (ingest and uploads call refreshChangePoints; readers check the job's build
-// signature, so a database written by any other path is never stale).
+// of recomputing. Writers recompute them for one job when its builds change
+// (ingest and uploads call refreshChangePoints). Readers never write: they
+// check the job's build signature and, should a database have been written by
+// a path that did not refresh, analyse afresh in memory rather than show
+// stale results.
 import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { compareUrl } from '../links';
@@ -163,11 +165,13 @@ function findChangePoints(db: DB, job: number, opts: Partial<ChangePointOptions>
 /**
  * Where an append-only refresh starts reading (`from`) and from which build
  * on it replaces stored change points (`keep`): the last TAIL_WINDOWS windows
- * of builds are re-analysed, and the first window of them only gives the
- * detector its left context, so the seam sees the same evidence a full run
- * would. Undefined when the history is too short to gain anything.
+ * of builds are re-analysed, and the first two windows of them only give the
+ * detector its left context (it looks up to two windows to each side of a
+ * candidate), so the seam sees the same evidence a full run would. Undefined
+ * when the history is too short to gain anything.
  */
-const TAIL_WINDOWS = 4;
+const TAIL_WINDOWS = 6;
+const CONTEXT_WINDOWS = 2;
 
 function tail(db: DB, job: number): { from: string; keep: string } | undefined {
   const window = DEFAULT_CHANGE_POINT_OPTIONS.window;
@@ -176,7 +180,7 @@ function tail(db: DB, job: number): { from: string; keep: string } | undefined {
     .all(job, TAIL_WINDOWS * window)
     .map((r) => r.key);
   if (keys.length < TAIL_WINDOWS * window) return undefined;
-  return { from: keys[keys.length - 1], keep: keys[keys.length - 1 - window] };
+  return { from: keys[keys.length - 1], keep: keys[keys.length - 1 - CONTEXT_WINDOWS * window] };
 }
 
 /**
@@ -235,14 +239,12 @@ function lastAnalysed(sig: string): string | undefined {
   }
 }
 
-/** Refreshes the job's change points when its builds changed since they were computed. */
-function ensureFresh(db: DB, job: string): number {
-  const id = jobId(db, job);
+/** Whether the stored change points of a job were computed from its builds as they are now. */
+function isFresh(db: DB, id: number): boolean {
   const state = db
     .prepare<[number], { builds_signature: string }>('SELECT builds_signature FROM change_point_state WHERE job_id = ?')
     .get(id);
-  if (state?.builds_signature !== signature(db, id)) refreshChangePoints(db, job);
-  return id;
+  return state?.builds_signature === signature(db, id);
 }
 
 const STORED = `SELECT t.name AS test, n.image, n.machine, c.metric, c.stat, c.build, c.previous_build,
@@ -293,8 +295,8 @@ function isDefault(opts: Partial<ChangePointOptions>): boolean {
  * nothing is stored.
  */
 export function listRegressions(db: DB, job: string, opts: Partial<ChangePointOptions> = {}): ChangeRecord[] {
-  if (!isDefault(opts)) return computeAdHoc(db, job, opts);
-  const id = ensureFresh(db, job);
+  const id = jobId(db, job);
+  if (!isDefault(opts) || !isFresh(db, id)) return computeAdHoc(db, job, opts);
   return db
     .prepare<[number], StoredRow>(
       `${STORED} WHERE c.job_id = ? ORDER BY b.sort_key DESC, t.name, n.image, n.machine, c.metric, c.stat`,
@@ -368,7 +370,15 @@ export function changePointsFor(
   node: NodeConfig,
   metric: MetricName,
 ): ChangeRecord[] {
-  const id = ensureFresh(db, job);
+  const id = jobId(db, job);
+  if (!isFresh(db, id)) {
+    const found = computeAdHoc(db, job, {}).filter(
+      (c) => c.test === test && c.image === node.image && c.machine === node.machine && c.metric === metric,
+    );
+    // computeAdHoc lists the newest build first: turn it into build order, stats in order within a build.
+    const builds = [...new Set(found.map((c) => c.build))].reverse();
+    return found.sort((x, y) => builds.indexOf(x.build) - builds.indexOf(y.build) || cmp(x.stat, y.stat));
+  }
   return db
     .prepare<[number, string, string, string, string], StoredRow>(
       `${STORED} WHERE c.job_id = ? AND t.name = ? AND n.image = ? AND n.machine = ? AND c.metric = ?

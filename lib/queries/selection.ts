@@ -24,9 +24,34 @@ export function jobId(db: DB, job: string): number {
   const row = db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE name = ?').get(job);
   if (!row) {
     const jobs = db.prepare<[], { name: string }>('SELECT name FROM jobs ORDER BY name').all().map((r) => r.name);
-    throw new SelectionError(`no job "${job}"`, jobs);
+    const like = similarNames(job, jobs);
+    throw new SelectionError(`no job "${job}"`, like);
   }
   return row.id;
+}
+
+/**
+ * Names close to a mistyped one (a few edits apart, or one inside the other),
+ * at most five: a hint for a typo that does not hand out the whole list.
+ */
+export function similarNames(wanted: string, names: readonly string[]): string[] {
+  const w = wanted.toLowerCase();
+  const close = (n: string) => {
+    const m = n.toLowerCase();
+    return (w.length >= 4 && (m.includes(w) || w.includes(m))) || editDistance(w, m) <= Math.max(2, Math.floor(w.length / 6));
+  };
+  return names.filter(close).slice(0, 5);
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 export function resolveSelection(db: DB, sel: Selection): ResolvedSelection {

@@ -264,9 +264,11 @@ describe('Tracing', () => {
 });
 
 describe('Errors and empty states', () => {
-  it('names the jobs there are for an unknown job', async () => {
+  it('suggests a job whose name is close to a mistyped one, and lists no jobs for an unrelated name', async () => {
+    await open('/jobs/demo-node-kublet-benchmark/builds');
+    await expect(page.locator('[data-problem]').textContent()).resolves.toContain(`no job "demo-node-kublet-benchmark"Choose one of:${JOB}`);
     await open('/jobs/nope/builds');
-    await expect(page.locator('[data-problem]').textContent()).resolves.toContain(`no job "nope"Choose one of:${JOB}`);
+    await expect(page.locator('[data-problem]').textContent()).resolves.not.toContain(JOB);
   });
 
   it('explains an empty comparison', async () => {

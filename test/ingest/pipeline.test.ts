@@ -166,7 +166,7 @@ describe('archives', () => {
     await pipeline(pack, zlib.createGzip(), fs.createWriteStream(tarball));
     const r = kpd('ingest', tarball, '--job', JOB, '--db', path.join(dir, 'g.db'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('kpd: entry "../../etc/cron.d/evil" points outside the build directory\n');
+    expect(r.stderr).toBe(`kpd: build ${JOB}#77 failed: entry "../../etc/cron.d/evil" points outside the build directory\n`);
   });
 
   it('refuses an archive holding a link', async () => {
@@ -177,7 +177,7 @@ describe('archives', () => {
     await pipeline(pack, zlib.createGzip(), fs.createWriteStream(tarball));
     const r = kpd('ingest', tarball, '--job', JOB, '--db', path.join(dir, 'h.db'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('kpd: entry "build-log.txt" is a symlink; only regular files are accepted\n');
+    expect(r.stderr).toBe(`kpd: build ${JOB}#78 failed: entry "build-log.txt" is a symlink; only regular files are accepted\n`);
   });
 });
 
@@ -196,5 +196,5 @@ describe('build IDs on the command line', () => {
     const missing = kpd('slo', 'check', '--job', JOB, '--build', String(BigInt(B2) + 1n), '--db', db);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`no build ${BigInt(B2) + 1n} in job ${JOB}`);
-  });
+  }, 180_000);
 });

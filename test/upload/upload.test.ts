@@ -128,8 +128,9 @@ describe('a good upload', () => {
       'started',
       'timeseries',
     ]);
-    expect(body.archive).toBe(path.join(uploads, JOB, `${ID(1840)}.tar.gz`));
-    expect(fs.readFileSync(body.archive).equals(archive)).toBe(true);
+    // Where the archive is kept, relative to the uploads directory: the server's own paths stay its own.
+    expect(body.archive).toBe(`${JOB}/${ID(1840)}.tar.gz`);
+    expect(fs.readFileSync(path.join(uploads, body.archive)).equals(archive)).toBe(true);
     expect(await buildNumbers()).toContain(ID(1840));
   });
 

@@ -1,14 +1,15 @@
 // POST /api/v1/jobs/[job]/builds/[build][?replace=true] — a CI upload: the
-// body is a .tar.gz of one build directory, ingested like `kpd ingest`; the
-// answer is the ingest report. Needs `Authorization: Bearer <token>`.
+// body is a .tar.gz of one build directory, received here into a file and
+// ingested by the one writer like `kpd ingest`; the answer is the ingest
+// report. Needs `Authorization: Bearer <token>`.
 import { checkUploadAuth, uploadTokens } from '@/ingest/upload/auth';
-import { acceptUpload } from '@/ingest/upload/accept';
 import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
 import { receiveBody, UploadTooLargeError } from '@/ingest/upload/receive';
 import { checkBuildId, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/ingest/upload/store';
-import type { BuildId } from '@/lib/build-id';
-import { json } from '@/lib/server/api';
-import { serverDb } from '@/lib/server/db';
+import { serverTrouble } from '@/ingest/upload/accept';
+import { writer } from '@/ingest/writer/client';
+import { environmentProblem } from '@/lib/db/problems';
+import { failure, json } from '@/lib/server/api';
 
 export const dynamic = 'force-dynamic';
 
@@ -33,24 +34,14 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
   if (replaceParam !== null && replaceParam !== 'true' && replaceParam !== 'false') {
     return json({ error: 'replace must be true or false' }, 400);
   }
-  let number: BuildId;
-  let received: string;
-  let dir: string;
   try {
     checkJobName(job);
-    number = checkBuildId(build);
-    dir = uploadsDir();
+    const number = checkBuildId(build);
+    const dir = uploadsDir();
     const limits = uploadLimits();
-    received = incomingPath(dir, job, number);
+    const received = incomingPath(dir, job, number);
     await receiveBody(req.body, req.headers.get('content-length'), received, limits.maxBytes);
-    const answer = await acceptUpload(serverDb(), {
-      job,
-      build: number,
-      received,
-      replace: replaceParam === 'true',
-      limits,
-      uploadsDir: dir,
-    });
+    const answer = await writer().run('upload', { job, build: number, received, replace: replaceParam === 'true', limits, uploadsDir: dir });
     return json(answer.body, answer.status);
   } catch (e) {
     if (e instanceof UploadNameError) return json({ error: e.message }, 400);
@@ -61,6 +52,11 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
       return res;
     }
     if (e instanceof LimitConfigError) return json({ error: `server misconfigured: ${e.message}` }, 500);
-    throw e;
+    const problem = environmentProblem(e, '', { hidePaths: true });
+    if (problem) {
+      const trouble = serverTrouble(problem);
+      return json(trouble.body, trouble.status);
+    }
+    return failure(e);
   }
 }

@@ -4,15 +4,16 @@
 // upload token. Protobuf or JSON, gzip or not; the answer is OTLP's, in the
 // request's encoding. Spans are kept for the build whether it exists yet or
 // not (ingest/upload/traces.ts); an existing build is re-ingested with them
-// in the background, after the answer.
+// by the one writer, in the background, after the answer.
 import { CHALLENGE, refusal } from '@/ingest/upload/auth';
 import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
 import { receiveBuffer, UploadTooLargeError } from '@/ingest/upload/receive';
 import { checkBuildId, checkJobName, UploadNameError, uploadsDir } from '@/ingest/upload/store';
-import { keepTraceExport, reingestWithTraces } from '@/ingest/upload/traces';
+import { keepTraceExport } from '@/ingest/upload/traces';
+import { writer } from '@/ingest/writer/client';
+import { environmentProblem } from '@/lib/db/problems';
 import { encodingOf, OtlpDecodeError, OtlpTooLargeError, type OtlpEncoding } from '@/ingest/parsers/otlp/decode';
 import { exportAnswer, RPC_CODES, statusAnswer, type OtlpAnswer } from '@/ingest/parsers/otlp/response';
-import { serverDb } from '@/lib/server/db';
 
 export const dynamic = 'force-dynamic';
 
@@ -59,7 +60,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
       maxInflatedBytes: Math.min(limits.maxUnpackedBytes, MAX_INFLATED_BYTES),
     });
     if (kept.accepted > 0) {
-      reingestWithTraces(serverDb(), job, number, dir)
+      writer()
+        .run('traces', { job, build: number, uploadsDir: dir, files: kept.files })
         .then((r) => {
           for (const m of r.outcome === 'reingested' ? r.reingested.missing : []) {
             console.error(`kpd: build ${job}#${m.number}: source ${m.source} is gone; received spans are kept for its next ingest`);
@@ -74,6 +76,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
     if (e instanceof OtlpTooLargeError) return fail(413, RPC_CODES.RESOURCE_EXHAUSTED, e.message);
     if (e instanceof OtlpDecodeError) return fail(400, RPC_CODES.INVALID_ARGUMENT, e.message);
     if (e instanceof LimitConfigError) return fail(500, RPC_CODES.INTERNAL, `server misconfigured: ${e.message}`);
+    const problem = environmentProblem(e, '', { hidePaths: true });
+    if (problem) return fail(problem.kind === 'full' ? 507 : 503, RPC_CODES.UNAVAILABLE, `server problem, not the spans': ${problem.message}`);
     throw e;
   }
 }

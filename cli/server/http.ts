@@ -1,0 +1,123 @@
+// The dashboard's HTTP server: Next.js's request handler inside a plain Node
+// server, so that every answer (pages, RSC payloads, the JSON API) is
+// compressed, repeated views are served from the response cache, idle
+// connections outlive a client's pauses, and writes go to the writer thread
+// while this event loop keeps serving pages.
+import compression from 'compression';
+import http from 'node:http';
+import next from 'next';
+import { openDb, type DB } from '../../lib/db/open';
+import { installWriter } from '../../ingest/writer/client';
+import { removeStaleBuildDirs } from '../../ingest/ingest';
+import { removeStaleIncoming, uploadsDir } from '../../ingest/upload/store';
+import { ResponseCache } from './cache';
+import { ThreadWriter } from './writer-thread';
+
+export interface DashboardOptions {
+  port: number;
+  /** Interface to listen on; all of them when absent. */
+  hostname?: string;
+  dbFile: string;
+  dev?: boolean;
+  /** The project folder holding app/ and .next/. */
+  dir: string;
+}
+
+export interface RunningDashboard {
+  url: string;
+  server: http.Server;
+  cache: ResponseCache;
+  close(): Promise<void>;
+}
+
+/** Idle connections live longer than a CI client's or a proxy's pauses (their own timeouts are usually 60 s). */
+export const KEEP_ALIVE_MS = 65_000;
+
+export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
+  process.env.KPD_DB = o.dbFile;
+  // What a killed server left half received or half unpacked is of no use: nothing of it was written.
+  removeStaleIncoming(uploadsDir());
+  removeStaleBuildDirs();
+  const writer = new ThreadWriter(o.dbFile);
+  installWriter(writer);
+  const app = next({ dev: !!o.dev, dir: o.dir, hostname: o.hostname, port: o.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const compress = compression({ threshold: 1024 });
+  const cache = new ResponseCache();
+  // Commits by any other connection (the writer thread, a `kpd ingest` elsewhere) bump data_version.
+  const versions: DB = openDb(o.dbFile, { readonly: true });
+  const generation = () => versions.pragma('data_version', { simple: true }) as number;
+
+  const server = http.createServer((req, res) => {
+    // One encoding per client preference, so a cached body fits every request with the same key.
+    const accept = String(req.headers['accept-encoding'] ?? '');
+    req.headers['accept-encoding'] = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : 'identity';
+    const key = o.dev ? undefined : cache.key(req);
+    const gen = key === undefined ? 0 : generation();
+    if (key !== undefined) {
+      const hit = cache.get(key, gen);
+      if (hit) {
+        res.writeHead(hit.status, { ...hit.headers, 'x-kpd-cache': 'hit' });
+        res.end(hit.body);
+        return;
+      }
+      capture(res, (r) => {
+        if (r.status === 200) cache.set(key, gen, r);
+      });
+    }
+    compress(req as never, res as never, () => {
+      handle(req, res).catch((e: unknown) => {
+        console.error(e);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('internal error');
+      });
+    });
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  // Large uploads on slow links: the body may take long; a stuck client still gives up on its own.
+  server.requestTimeout = 30 * 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.hostname, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://${o.hostname && o.hostname !== '0.0.0.0' ? o.hostname : 'localhost'}:${port}`,
+    server,
+    cache,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await writer.close();
+      versions.close();
+      await app.close();
+    },
+  };
+}
+
+/** Copies what a response puts on the wire (after compression) and hands it over once it ends. */
+function capture(res: http.ServerResponse, done: (r: { status: number; headers: Record<string, string | string[]>; body: Buffer }) => void): void {
+  const chunks: Buffer[] = [];
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
+  const keep = (chunk: unknown, encoding: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+  };
+  res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
+    keep(chunk, encoding);
+    return write(chunk, encoding, cb);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
+    keep(chunk, encoding);
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(res.getHeaders())) {
+      if (v !== undefined && k !== 'date' && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = Array.isArray(v) ? v : String(v);
+    }
+    const out = end(chunk, encoding, cb);
+    if (!headers['set-cookie']) done({ status: res.statusCode, headers: { ...headers, 'content-length': String(Buffer.concat(chunks).length) }, body: Buffer.concat(chunks) });
+    return out;
+  }) as typeof res.end;
+}

@@ -1,0 +1,22 @@
+// What the one writer does, as a table of named operations: each takes the
+// writer's read-write connection and plain, structured-cloneable arguments
+// and returns a plain answer, so it runs the same in the server's writer
+// thread and in process (tests, the CLI). Adding a write is adding a row.
+import type { DB } from '../../lib/db/open';
+import { acceptUpload, type UploadAnswer, type UploadRequest } from '../upload/accept';
+import { reingestWithTraces, type TraceReingest, type TraceReingestRequest } from '../upload/traces';
+
+export interface Operations {
+  upload: (db: DB, req: UploadRequest) => Promise<UploadAnswer>;
+  /** Spans arrived for a build (POST …/traces): re-ingest it with them when it exists. */
+  traces: (db: DB, req: TraceReingestRequest) => Promise<TraceReingest>;
+}
+
+export type OperationName = keyof Operations;
+export type OperationArgs<K extends OperationName> = Parameters<Operations[K]>[1];
+export type OperationResult<K extends OperationName> = Awaited<ReturnType<Operations[K]>>;
+
+export const OPERATIONS: Operations = {
+  upload: acceptUpload,
+  traces: reingestWithTraces,
+};
