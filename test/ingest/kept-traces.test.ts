@@ -7,6 +7,7 @@ import { readBuild } from '../../ingest/build';
 import { DEFAULT_DEMO, DEMO_TESTS, writeDemoJob } from '../../ingest/demo/generate';
 import { ingestBuild, reingest } from '../../ingest/ingest';
 import { tracesDir } from '../../ingest/upload/store';
+import { reingestWithTraces } from '../../ingest/upload/traces';
 import { freshDb, tempDir } from '../helpers';
 
 const JOB = DEFAULT_DEMO.job;
@@ -64,6 +65,16 @@ describe('received trace files', () => {
     fs.appendFileSync(kept, lines.slice(docs.length).join('\n') + '\n');
     const again = await reingest(db, JOB, '1840', { uploadsDir: uploads });
     expect(again.results.map((r) => r.outcome)).toEqual(['replaced']);
+    expect(spanProbes(db)).toBe(expected);
+
+    // The writer's operation for received spans: one pass serves every request whose bytes it read.
+    const op = (build: string, file: string) => reingestWithTraces(db, { job: JOB, build, uploadsDir: uploads, files: [{ path: file, size: fs.statSync(file).size }] });
+    expect((await op('1840', kept)).outcome).toBe('reingested');
+    expect(await op('1840', kept)).toEqual({ outcome: 'already read' });
+    const other = path.join(tracesDir(uploads, JOB, '1841'), `${host}.jsonl`);
+    fs.mkdirSync(path.dirname(other), { recursive: true });
+    fs.writeFileSync(other, lines[0] + '\n');
+    expect(await op('1841', other)).toEqual({ outcome: 'no build yet' });
     expect(spanProbes(db)).toBe(expected);
   });
 });
