@@ -126,3 +126,8 @@ export function jobPath(job: string, page: 'builds' | 'compare' | 'tracing'): st
 export function seriesPath(job: string, build: BuildId): string {
   return `/jobs/${encodeURIComponent(job)}/builds/${build}/series`;
 }
+
+/** One pod's page: `ns/name` as one path segment. */
+export function podPath(job: string, build: BuildId, pod: string): string {
+  return `/jobs/${encodeURIComponent(job)}/builds/${build}/pods/${encodeURIComponent(pod)}`;
+}

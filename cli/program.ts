@@ -16,6 +16,7 @@ import { serveCommand, type ServeOptions } from './serve';
 import { probesCommand } from './probes';
 import { spansCommand } from './spans';
 import { traceCommand, type TraceOptions } from './trace';
+import { podCommand, type PodOptions } from './pod';
 import { uploadCommand, type UploadOptions } from './upload';
 import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
@@ -195,6 +196,18 @@ export function program(): Command {
     .requiredOption('--from <probe>', 'start probe, e.g. create or pod_config_change')
     .requiredOption('--to <probe>', 'end probe, e.g. running or pod_status_running')
     .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, 'read', (db) => traceCommand(db, o, out))));
+
+  common(p.command('pod'))
+    .description('one pod of one build: its log and span probes, its spans, logs vs spans, and the kubelet log lines around its probes')
+    .requiredOption('--job <name>')
+    .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
+    .requiredOption('--pod <ns/name>', 'the pod, namespace/name')
+    .option('--test <name>', 'the run (when the pod name is in several)')
+    .option('--image <image>')
+    .option('--machine <machine>')
+    .option('--instance <n>', "the pod name's life (0 first; a re-added pod is 1, …)", int('--instance'))
+    .option('--context <n>', 'log lines shown before and after each probe (default 3)', int('--context'))
+    .action((o: PodOptions & CommonOptions) => run(() => withDbAsync(o, 'read', (db) => podCommand(db, o, out))));
 
   common(p.command('probes'))
     .description('the tracing probes found in one kubelet log (any format, plain or .gz)')

@@ -3,39 +3,17 @@
 // the cache) and re-writes them even when the bytes are unchanged: what to
 // run after a parser fix.
 import type { BuildId } from '../lib/build-id';
-import fs from 'node:fs';
 import type { DB } from '../lib/db/open';
-import { ingestBuilds } from '../ingest/ingest';
-import type { BuildLocation } from '../ingest/sources/local';
-import { reingestRemote, remoteSettingsFromEnv, type RemoteBuildResult } from '../ingest/remote';
-import { buildSources, type BuildSource } from '../lib/queries/sources';
-import { remoteBuildState, type RemoteBuildState } from '../lib/queries/sync';
-import { isRemoteUrl } from '../lib/remote-url';
+import { reingest } from '../ingest/reingest';
 import { printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
-
-const ARCHIVE = /\.(tar\.gz|tgz)$/;
 
 export async function reingestCommand(
   db: DB,
   o: CommonOptions & { job: string; build?: BuildId },
   out: Out,
 ): Promise<number> {
-  const sources = buildSources(db, o.job, o.build);
-  const local = sources.filter((s) => !isRemoteUrl(s.source));
-  const remote = sources.filter((s) => isRemoteUrl(s.source));
-  const states = remote.map((s) => remoteBuildState(db, o.job, String(s.number)));
-  const missing: BuildSource[] = [
-    ...local.filter((s) => !fs.existsSync(s.source)),
-    ...remote.filter((_, i) => states[i] === undefined),
-  ];
-  const locs: BuildLocation[] = local
-    .filter((s) => fs.existsSync(s.source))
-    .map((s) => ({ job: o.job, number: s.number, path: s.source, archive: ARCHIVE.test(s.source) }));
-  const kept = states.filter((s): s is RemoteBuildState => s !== undefined);
-  const fromBuckets: RemoteBuildResult[] = kept.length ? await reingestRemote(db, kept, o.job, remoteSettingsFromEnv()) : [];
-  const failed = fromBuckets.filter((r) => r.outcome === 'failed');
-  const results = [...(await ingestBuilds(db, locs, { force: true })), ...fromBuckets.filter((r) => r.outcome !== 'failed')];
+  const { results, missing, failed } = await reingest(db, o.job, o.build);
   if (o.json) {
     printJson(out, { job: o.job, reingested: results, missing });
   } else {

@@ -67,6 +67,8 @@ export interface BuildFile {
   abs: string;
   kind: FileKind;
   bytes: number;
+  /** The host a file outside the build directory is of (received trace files); else the folder under artifacts/. */
+  host?: string;
 }
 
 export function kindOf(rel: string): FileKind | undefined {
@@ -126,6 +128,8 @@ export interface ReadBuildOptions {
   job: string;
   number: BuildId;
   source: string;
+  /** Trace files kept outside the build (spans the traces receiver took for it), read as the host's trace files. */
+  traces?: readonly { host: string; path: string; rel: string }[];
 }
 
 /** The Prow files in the order their facts take precedence (FORMATS.md section 4). */
@@ -136,7 +140,10 @@ const PROW_PARSERS: { kind: FileKind; parse: (text: string, file: string) => Pro
 ];
 
 export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<BuildRecord> {
-  const files = listBuildFiles(dir);
+  const files = [
+    ...listBuildFiles(dir),
+    ...(opts.traces ?? []).map((t): BuildFile => ({ rel: t.rel, abs: t.path, kind: 'kubelet-traces', bytes: fs.statSync(t.path).size, host: t.host })),
+  ];
   // Hashing rereads every file: let it run while the parsers work, and let it
   // finish before returning, whatever happens, so it never reads a directory
   // that the caller has already removed.
@@ -273,7 +280,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
   // A host's trace files feed one collector: a span's parent may sit in another file.
   const traceHosts = new Map<string, BuildFile[]>();
   for (const f of files.filter((f) => f.kind === 'kubelet-traces')) {
-    const host = f.rel.split('/')[1];
+    const host = f.host ?? f.rel.split('/')[1];
     traceHosts.set(host, [...(traceHosts.get(host) ?? []), f]);
   }
   for (const [host, hostFiles] of traceHosts) {

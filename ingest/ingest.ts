@@ -1,7 +1,8 @@
 // Ingests builds found by a source: unpacks archives, reads each build with
-// the parsers and writes it with the loader. Shared by `kpd ingest`,
-// `kpd demo`, `kpd reingest` and the upload route. The change points of the
-// jobs a call touched are recomputed at its end.
+// the parsers (with the spans the traces receiver kept for it) and writes it
+// with the loader. Shared by `kpd ingest`, `kpd demo`, `kpd reingest`, the
+// upload route and the traces receiver. The change points of the jobs a call
+// touched are recomputed at its end.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,10 +10,12 @@ import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { environmentProblem } from '../lib/db/problems';
 import { refreshChangePoints } from '../lib/queries/regressions';
+import { buildSources, type BuildSource } from '../lib/queries/sources';
 import { readBuild } from './build';
 import { writeBuild, type LoadOutcome } from './load';
 import type { BuildLocation } from './sources/local';
 import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
+import { keptTraceFiles, uploadsDir } from './upload/store';
 
 export interface IngestedBuild {
   job: string;
@@ -32,6 +35,8 @@ export interface IngestOptions {
   /** Recorded as the build's source instead of the location's path (an upload's kept archive). */
   source?: string;
   limits?: ArchiveLimits;
+  /** Where received trace files are kept (default: the uploads folder of `db`). */
+  uploadsDir?: string;
   onBuild?: (done: number, total: number, build: IngestedBuild) => void;
 }
 
@@ -77,7 +82,8 @@ export async function ingestBuild(db: DB, loc: BuildLocation, opts: IngestOption
   return withBuildDir(
     loc,
     async (dir) => {
-      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: opts.source ?? loc.path });
+      const traces = keptTraceFiles(opts.uploadsDir ?? uploadsDir(process.env, db.name), loc.job, loc.number);
+      const build = await readBuild(dir, { job: loc.job, number: loc.number, source: opts.source ?? loc.path, traces });
       const res = writeBuild(db, build, { replace: opts.force || opts.replace, force: opts.force });
       return {
         job: loc.job,

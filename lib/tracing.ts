@@ -3,12 +3,37 @@
 // (test-side `create`/`running`), and the result says which it did. Pods with
 // one probe but not the other are counted as missing; negative differences
 // are counted and kept, never folded by abs().
-import { PROBES, type Micros, type ProbeEvent } from './model';
+import type { Micros, ProbeEvent } from './model';
 import { percentile, sortedAscending, summarize, type Summary } from './stats';
 import { median } from 'd3-array';
 
-/** Probes in pod startup order; custom NodeTracing probes are placed by time (see startupOrder). */
-export const STARTUP_ORDER: readonly string[] = PROBES;
+/**
+ * Log probes (PROBES) and span probes (SPAN_PROBES) in pod startup order,
+ * each span probe beside the log probe of the same step: the sync starts after
+ * SyncLoop ADD; "No sandbox" is logged inside it before RunPodSandbox; PLEG
+ * reports a started sandbox or container after its CRI call returned; the pod
+ * is marked running by a later sync. Custom NodeTracing probes are placed by
+ * time (see startupOrder).
+ */
+export const STARTUP_ORDER: readonly string[] = [
+  'create',
+  'pod_config_change',
+  'sync_start',
+  'runtime_manager',
+  'sandbox_start',
+  'sandbox_ready',
+  'infra_container_start',
+  'image_pulled',
+  'container_created',
+  'container_started_first',
+  'container_start',
+  'container_started_last',
+  'sync_done',
+  'pod_running',
+  'pod_status_running',
+  'watch_observed_running',
+  'running',
+];
 
 export type MatchedBy = 'pod' | 'order';
 

@@ -8,7 +8,7 @@ import { formatValue } from './format';
 import { AXIS, GRID, probeColor, TICK, yLabel, timeAxis } from './palette';
 
 export interface ProbeChartProps {
-  lines: { probe: string; source: 'test' | 'kubelet'; points: [number, number][] }[];
+  lines: { probe: string; source: 'test' | 'kubelet' | 'span'; points: [number, number][] }[];
   /** Probes drawn at first. */
   shown: string[];
   /** Seconds; shared with the resource charts so the axes line up. */
@@ -26,6 +26,8 @@ function countAt(points: [number, number][], t: number): number {
   }
   return lo === 0 ? 0 : points[lo - 1][1];
 }
+
+const SOURCE_TITLES = { test: 'recorded by the test (no pod identity)', kubelet: 'from the kubelet log', span: "from the kubelet's spans" };
 
 export default function ProbeChart({ lines, shown: initial, domain }: ProbeChartProps) {
   const [shown, setShown] = useState(() => new Set(initial));
@@ -63,7 +65,7 @@ export default function ProbeChart({ lines, shown: initial, domain }: ProbeChart
             aria-pressed={shown.has(l.probe)}
             data-probe={l.probe}
             onClick={() => toggle(l.probe)}
-            title={l.source === 'test' ? 'recorded by the test (no pod identity)' : 'from the kubelet log'}
+            title={SOURCE_TITLES[l.source]}
           >
             <i style={{ background: probeColor(l.probe) }} />
             {l.probe} <span className="muted">({l.points.length})</span>

@@ -41,7 +41,33 @@ export const PROBE_COLORS: Record<string, string> = {
   pod_status_running: '#ea580c',
   watch_observed_running: '#dc2626',
   running: '#7c3aed',
+  // Span probes: colours of their own, none a log probe's, so a log probe and its span counterpart are told apart.
+  sync_start: '#1e3a8a',
+  sandbox_start: '#3730a3',
+  sandbox_ready: '#0284c7',
+  image_pulled: '#a21caf',
+  container_created: '#db2777',
+  container_started_first: '#9f1239',
+  container_started_last: '#92400e',
+  sync_done: '#1f2937',
 };
+
+/** A waterfall bar's colour: a CRI call has the colour of the span probe read off its end; pod syncs stay neutral. */
+export const SPAN_COLORS: Record<string, string> = {
+  syncPod: '#94a3b8',
+  syncTerminatingPod: '#cbd5e1',
+  syncTerminatedPod: '#cbd5e1',
+  RunPodSandbox: PROBE_COLORS.sandbox_ready,
+  PullImage: PROBE_COLORS.image_pulled,
+  CreateContainer: PROBE_COLORS.container_created,
+  StartContainer: PROBE_COLORS.container_started_first,
+};
+
+/** A span's colour by its method (`runtime.v1.RuntimeService/StartContainer` -> StartContainer). */
+export function spanColor(name: string): string {
+  const method = name.slice(name.lastIndexOf('/') + 1);
+  return SPAN_COLORS[method] ?? fallback(method);
+}
 
 export function probeColor(probe: string): string {
   return PROBE_COLORS[probe] ?? fallback(probe);

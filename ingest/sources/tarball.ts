@@ -33,7 +33,7 @@ export const MAX_RATIO = 200;
 const RATIO_FLOOR = 16 * 1024 ** 2;
 
 /** Splits off a leading directory shared by a build archive (`1234/build-log.txt`). */
-function relativeName(name: string): { rel: string; top?: string } | undefined {
+export function relativeName(name: string): { rel: string; top?: string } | undefined {
   const clean = name.replace(/^\.\//, '').replace(/\/+$/, '');
   if (!clean || clean === '.') return undefined;
   if (clean.startsWith('/') || /^[A-Za-z]:/.test(clean)) throw new ArchiveError(`entry "${name}" has an absolute path`);

@@ -47,7 +47,7 @@ export async function acceptUpload(db: DB, u: UploadRequest): Promise<UploadAnsw
     const res = await ingestBuild(
       db,
       { job: u.job, number: u.build, path: u.received, archive: true },
-      { replace: u.replace, limits: u.limits, source: kept },
+      { replace: u.replace, limits: u.limits, source: kept, uploadsDir: u.uploadsDir },
     );
     if (res.outcome === 'unchanged') {
       fs.rmSync(u.received, { force: true });

@@ -37,3 +37,22 @@ export function checkUploadAuth(header: string | null, tokens: readonly string[]
   }
   return match ? 'ok' : 'wrong';
 }
+
+/** What to answer a request that may not upload: the status, the message and whether to ask for a token; undefined when it may. */
+export function refusal(header: string | null, env: NodeJS.ProcessEnv = process.env): { status: 401 | 403 | 500; message: string; challenge: boolean } | undefined {
+  let tokens: string[];
+  try {
+    tokens = uploadTokens(env);
+  } catch (e) {
+    return { status: 500, message: `server misconfigured: cannot read KPD_UPLOAD_TOKENS_FILE: ${(e as Error).message}`, challenge: false };
+  }
+  const verdict = checkUploadAuth(header, tokens);
+  if (verdict === 'ok') return undefined;
+  if (verdict === 'disabled') {
+    return { status: 403, message: 'uploads are disabled: the server has no upload token (set KPD_UPLOAD_TOKEN or KPD_UPLOAD_TOKENS_FILE)', challenge: false };
+  }
+  return { status: 401, message: verdict === 'missing' ? 'an upload token is required: Authorization: Bearer <token>' : 'wrong upload token', challenge: true };
+}
+
+/** The WWW-Authenticate challenge of a 401. */
+export const CHALLENGE = 'Bearer realm="kpd uploads"';

@@ -1,8 +1,8 @@
-// Receives a request body into a file while counting its bytes: a declared
-// Content-Length past the limit is refused before reading, and a body that
-// grows past it (chunked, or lying about its length) is cut off there. A
-// failed write (a full disk) ends the receive with that error; the partial
-// file is removed either way.
+// Receives a request body into a file (an upload) or into memory (a trace
+// export) while counting its bytes: a declared Content-Length past the limit
+// is refused before reading, and a body that grows past it (chunked, or lying
+// about its length) is cut off there. A failed write (a full disk) ends the
+// receive with that error; the partial file is removed either way.
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -35,4 +35,27 @@ export async function receiveBody(
     fs.rmSync(file, { force: true });
     throw e;
   }
+}
+
+/** The body in memory, for requests small enough to decode whole (OTLP exports). */
+export async function receiveBuffer(body: ReadableStream<Uint8Array> | null, declaredLength: string | null, maxBytes: number): Promise<Buffer> {
+  if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) > maxBytes) {
+    throw new UploadTooLargeError(`request of ${declaredLength} bytes is over the limit of ${maxBytes} bytes`);
+  }
+  const parts: Buffer[] = [];
+  let received = 0;
+  if (body) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) {
+        await reader.cancel();
+        throw new UploadTooLargeError(`request is over the limit of ${maxBytes} bytes`);
+      }
+      parts.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    }
+  }
+  return Buffer.concat(parts, received);
 }

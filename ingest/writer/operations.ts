@@ -4,9 +4,12 @@
 // thread and in process (tests, the CLI). Adding a write is adding a row.
 import type { DB } from '../../lib/db/open';
 import { acceptUpload, type UploadAnswer, type UploadRequest } from '../upload/accept';
+import { reingestWithTraces, type TraceReingest, type TraceReingestRequest } from '../upload/traces';
 
 export interface Operations {
   upload: (db: DB, req: UploadRequest) => Promise<UploadAnswer>;
+  /** Spans arrived for a build (POST …/traces): re-ingest it with them when it exists. */
+  traces: (db: DB, req: TraceReingestRequest) => Promise<TraceReingest>;
 }
 
 export type OperationName = keyof Operations;
@@ -15,4 +18,5 @@ export type OperationResult<K extends OperationName> = Awaited<ReturnType<Operat
 
 export const OPERATIONS: Operations = {
   upload: acceptUpload,
+  traces: reingestWithTraces,
 };

@@ -6,7 +6,7 @@ import type { DB } from '../db/open';
 import type { BuildId } from '../build-id';
 import { buildLinks } from '../links';
 import { jobLinkTemplates } from './sync';
-import type { BuildLinks, Micros, NodeConfig, ProbeEvent } from '../model';
+import type { BuildLinks, Micros, NodeConfig, ProbeEvent, ProbeSource } from '../model';
 import { summarize, type Summary } from '../stats';
 import { startupOrder } from '../tracing';
 import { SelectionError } from './errors';
@@ -19,7 +19,7 @@ export interface RunRef extends NodeConfig {
 /** One probe's cumulative count: [seconds since the test started, pods so far]. */
 export interface ProbeLine {
   probe: string;
-  source: 'test' | 'kubelet';
+  source: ProbeSource;
   points: [number, number][];
 }
 
@@ -101,7 +101,7 @@ export function runSeries(
   const run = matching.find((r) => r.probes) ?? matching[0];
 
   const events = db
-    .prepare<[number], { probe: string; source: 'test' | 'kubelet'; t_us: number }>(
+    .prepare<[number], { probe: string; source: ProbeSource; t_us: number }>(
       'SELECT probe, source, t_us FROM probe_events WHERE run_id = ? ORDER BY probe, t_us',
     )
     .all(run.id);

@@ -4,7 +4,7 @@
 import type { DB } from '../db/open';
 import { buildLinks } from '../links';
 import { jobLinkTemplates } from './sync';
-import type { BuildLinks, Micros, ProbeEvent } from '../model';
+import type { BuildLinks, Micros, ProbeEvent, ProbeSource } from '../model';
 import { PROBES } from '../model';
 import {
   segmentBreakdown,
@@ -31,6 +31,14 @@ export const PROBE_ORIGINS: Record<string, string> = {
   pod_running: 'kubelet "Event occurred" reason=Started (--v=3) or observedRunningTime of "Observed pod startup duration" (1.26+)',
   pod_status_running: 'kubelet "Status for pod updated successfully" line, logged at --v=3',
   watch_observed_running: 'kubelet "Observed pod startup duration" line, always logged since Kubernetes 1.26',
+  sync_start: 'kubelet span syncPod with update type create, its start (spans need the KubeletTracing feature gate and a trace file or the traces endpoint)',
+  sandbox_start: 'kubelet span runtime.v1.RuntimeService/RunPodSandbox, its start',
+  sandbox_ready: 'kubelet span runtime.v1.RuntimeService/RunPodSandbox, its end',
+  image_pulled: 'kubelet span runtime.v1.ImageService/PullImage, its end (only when an image is pulled)',
+  container_created: 'kubelet span runtime.v1.RuntimeService/CreateContainer, its end',
+  container_started_first: 'kubelet span runtime.v1.RuntimeService/StartContainer, the end of the first one',
+  container_started_last: 'kubelet span runtime.v1.RuntimeService/StartContainer, the end of the last container started',
+  sync_done: 'kubelet span syncPod, the end of the sync that started the last container',
 };
 
 export interface TraceQuery extends Selection {
@@ -61,7 +69,7 @@ interface EventRow {
   uid: string | null;
   instance: number;
   t_us: number;
-  source: 'test' | 'kubelet';
+  source: ProbeSource;
 }
 
 const toEvent = (r: EventRow): ProbeEvent => ({
@@ -100,11 +108,11 @@ function eventsOf(db: DB, runId: number, probes?: readonly [string, string]): Pr
 }
 
 /** Distinct probes of some runs by walking the (run_id, probe) index, not by reading every event. */
-function probesOf(db: DB, runIds: readonly number[]): Map<string, 'test' | 'kubelet'> {
-  const next = db.prepare<[number, string], { probe: string; source: 'test' | 'kubelet' }>(
+function probesOf(db: DB, runIds: readonly number[]): Map<string, ProbeSource> {
+  const next = db.prepare<[number, string], { probe: string; source: ProbeSource }>(
     'SELECT probe, source FROM probe_events WHERE run_id = ? AND probe > ? ORDER BY probe LIMIT 1',
   );
-  const out = new Map<string, 'test' | 'kubelet'>();
+  const out = new Map<string, ProbeSource>();
   for (const id of runIds) {
     let row = next.get(id, '');
     while (row) {
@@ -134,7 +142,7 @@ export interface TracePoint extends TraceResult {
 
 export interface ProbeInfo {
   probe: string;
-  source: 'test' | 'kubelet';
+  source: ProbeSource;
 }
 
 export interface TracingView {
@@ -203,7 +211,10 @@ export function tracingView(db: DB, q: TracingQuery): TracingView {
   let segments: SegmentSummary[] = [];
   let slowest: SlowPod[] = [];
   if (chosen) {
-    const events = eventsOf(db, chosen.id);
+    // One story at a time: between two log probes the log's steps, between two span probes the spans', both when the ends mix.
+    const isSpan = (p: string) => seen.get(p) === 'span';
+    const stories = isSpan(from) && isSpan(to) ? 'span' : isSpan(from) || isSpan(to) ? 'both' : 'log';
+    const events = eventsOf(db, chosen.id).filter((e) => stories === 'both' || (e.source === 'span') === (stories === 'span'));
     const order = startupOrder([...new Set(events.map((e) => e.probe))], events);
     const i = order.indexOf(from);
     const j = order.indexOf(to);

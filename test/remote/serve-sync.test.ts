@@ -72,7 +72,8 @@ afterAll(async () => {
 it('shows a build added to the bucket after the next sync pass', async () => {
   const first = await until('the first pass', async () => {
     const doc = await jobsDoc();
-    return doc.jobs.find((j) => j.job === JOB && j.builds === 3) ? doc : undefined;
+    // The pass records how the job went once its last build is written.
+    return doc.jobs.find((j) => j.job === JOB && j.builds === 3 && j.sync?.outcome) ? doc : undefined;
   });
   const job = first.jobs.find((j) => j.job === JOB)!;
   expect(job.latest?.number).toBe('1842');

@@ -13,8 +13,14 @@ export class OtlpDecodeError extends Error {
   override name = 'OtlpDecodeError';
 }
 
-const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
-const ExportTraceServiceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+/** A gzip body that inflates past the limit: too large (413) rather than malformed. */
+export class OtlpTooLargeError extends OtlpDecodeError {
+  override name = 'OtlpTooLargeError';
+}
+
+/** The OTLP trace definitions; response.ts encodes the receiver's answers with them. */
+export const otlpRoot = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+const ExportTraceServiceRequest = otlpRoot.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -54,11 +60,11 @@ function inflate(body: Buffer, maxBytes: number): Buffer {
       return gunzipSync(body, { maxOutputLength: maxBytes });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE') throw new OtlpDecodeError(`gzip body inflates past ${maxBytes} bytes`);
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new OtlpTooLargeError(`gzip body inflates past ${maxBytes} bytes`);
       throw new OtlpDecodeError(`corrupt gzip body: ${(e as Error).message}`);
     }
   }
-  if (body.length > maxBytes) throw new OtlpDecodeError(`body of ${body.length} bytes is larger than ${maxBytes}`);
+  if (body.length > maxBytes) throw new OtlpTooLargeError(`body of ${body.length} bytes is larger than ${maxBytes}`);
   return body;
 }
 

@@ -4,7 +4,10 @@
 import Link from 'next/link';
 import { pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
-import { tracingView, type TracingView } from '@/lib/queries/tracing';
+import { PROBE_ORIGINS, tracingView, type TracingView } from '@/lib/queries/tracing';
+import { runAgreementOf } from '@/lib/queries/pod';
+import type { RunAgreement } from '@/lib/agreement';
+import RunAgreementTable from '@/app/components/Agreement';
 import MetricChart from '@/app/components/MetricChart';
 import ParamSelect from '@/app/components/ParamSelect';
 import Problem, { attempt } from '@/app/components/Problem';
@@ -13,7 +16,7 @@ import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
 import { formatDate, formatValue } from '@/app/components/format';
 import { probeColor } from '@/app/components/palette';
-import { buildOf, href, jobPath, one, rangeOf, selectionOf, seriesPath, xModeOf, type Params } from '@/app/params';
+import { buildOf, href, jobPath, one, podPath, rangeOf, selectionOf, seriesPath, xModeOf, type Params } from '@/app/params';
 import XAxisToggle from '@/app/components/XAxisToggle';
 
 export const dynamic = 'force-dynamic';
@@ -51,15 +54,19 @@ export default async function TracingPage(props: JobPageProps) {
         range={{ last: one(sp, 'last') ?? '50', builds: one(sp, 'builds') }}
         keep={{ from: one(sp, 'from'), to: one(sp, 'to') }}
       />
-      {view.ok ? <Tracing v={view.value} params={sp} /> : <Problem error={view.error} />}
+      {view.ok ? (
+        <Tracing v={view.value} params={sp} agreement={view.value.build === null ? [] : runAgreementOf(db, { ...view.value, build: view.value.build })} />
+      ) : (
+        <Problem error={view.error} />
+      )}
     </>
   );
 }
 
-function Tracing({ v, params }: { v: TracingView; params: Params }) {
+function Tracing({ v, params, agreement }: { v: TracingView; params: Params; agreement: RunAgreement[] }) {
   const sel = { test: v.test, image: v.image, machine: v.machine };
   const keep = { ...sel, last: one(params, 'last'), builds: one(params, 'builds'), from: v.from, to: v.to };
-  const probeOptions = v.probes.map((p) => ({ value: p.probe, label: `${p.probe}${p.source === 'test' ? ' (test side)' : ''}` }));
+  const probeOptions = v.probes.map((p) => ({ value: p.probe, label: `${p.probe}${p.source === 'test' ? ' (test side)' : p.source === 'span' ? ' (span)' : ''}` }));
   for (const p of [v.from, v.to]) if (!v.probes.some((x) => x.probe === p)) probeOptions.push({ value: p, label: `${p} (never seen)` });
   const chosen = v.acrossBuilds.find((b) => b.build === v.build);
   const missingProbe = [v.from, v.to].filter((p) => !v.probes.some((x) => x.probe === p));
@@ -77,9 +84,7 @@ function Tracing({ v, params }: { v: TracingView; params: Params }) {
       {missingProbe.map((p) => (
         <div key={p} className="note warn" data-unseen={p}>
           Probe <code>{p}</code> was never seen in builds {v.window.from}–{v.window.to} of this test.{' '}
-          {v.unseen.find((u) => u.probe === p)?.origin
-            ? `It comes from the ${v.unseen.find((u) => u.probe === p)!.origin}.`
-            : 'It is a custom NodeTracing probe: the kubelet logs it as a NodeTracing event.'}
+          {PROBE_ORIGINS[p] ? `It comes from the ${PROBE_ORIGINS[p]}.` : 'It is a custom NodeTracing probe: the kubelet logs it as a NodeTracing event.'}
         </div>
       ))}
       {v.acrossBuilds.length === 0 ? (
@@ -160,6 +165,15 @@ function Tracing({ v, params }: { v: TracingView; params: Params }) {
                   <SegmentChart segments={v.segments.map((s) => [s.from, s.to, s.summary.p50, s.summary.p90, s.summary.p99])} />
                 ) : null}
               </div>
+              {agreement.some((a) => a.pods > 0) ? (
+                <section data-logs-vs-spans>
+                  <h2>Logs vs spans</h2>
+                  <p className="muted" style={{ fontSize: '0.85rem', margin: '0 0 0.4rem' }}>
+                    How far each span probe and the log probe of the same moment are apart in this build, over its pods (log minus span, folded).
+                  </p>
+                  <RunAgreementTable rows={agreement} />
+                </section>
+              ) : null}
               <h2>Slowest pods, {v.from} → {v.to}</h2>
               {v.slowest.length ? (
                 <div className="table-wrap">
@@ -175,7 +189,11 @@ function Tracing({ v, params }: { v: TracingView; params: Params }) {
                     <tbody>
                       {v.slowest.map((p) => (
                         <tr key={`${p.pod}#${p.instance}`}>
-                          <td className="mono">{p.pod}</td>
+                          <td className="mono">
+                            <Link href={href(podPath(v.job, chosen.build, p.pod), { ...sel, instance: p.instance || undefined })} data-pod-link>
+                              {p.pod}
+                            </Link>
+                          </td>
                           <td className="num">{formatValue(p.totalMs)}</td>
                           <td>
                             {p.dominant ? (
