@@ -86,5 +86,7 @@ it('shows a build added to the bucket after the next sync pass', async () => {
     return doc.jobs.find((j) => j.job === JOB && j.builds === 4) ? doc : undefined;
   });
   expect(after.jobs.find((j) => j.job === JOB)?.latest?.number).toBe('1843');
-  expect(log).toMatch(new RegExp(`kpd sync: ${JOB} \\(s3://${BUCKET}/logs/${JOB}\\): 4 builds, 1 new or changed, 3 unchanged`));
+  // The pass says how the job went once the job is done, a moment after its last build is written.
+  const said = new RegExp(`kpd sync: ${JOB} \\(s3://${BUCKET}/logs/${JOB}\\): 4 builds, 1 new or changed, 3 unchanged`);
+  await until('the pass to report the job', async () => (said.test(log) ? true : undefined));
 }, 180_000);
