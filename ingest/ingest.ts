@@ -1,14 +1,15 @@
 // Ingests builds found by a source: unpacks archives, reads each build with
 // the parsers and writes it with the loader. Shared by `kpd ingest`,
-// `kpd demo`, `kpd reingest` and the upload route. The change points of the
-// jobs a call touched are recomputed at its end.
+// `kpd demo`, `kpd reingest` and the upload route. The change points and
+// alerts of the jobs a call touched are recomputed at its end (and new
+// regression alerts announced to the webhook).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { environmentProblem } from '../lib/db/problems';
-import { refreshChangePoints } from '../lib/queries/regressions';
+import { refreshAndAnnounce } from './alert-webhook';
 import { readBuild } from './build';
 import { writeBuild, type LoadOutcome } from './load';
 import type { BuildLocation } from './sources/local';
@@ -115,6 +116,6 @@ export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOp
     opts.onBuild?.(out.length, locs.length, r);
   }
   const touched = new Set(out.filter((r) => r.outcome !== 'unchanged' && r.outcome !== 'failed').map((r) => r.job));
-  for (const job of touched) refreshChangePoints(db, job);
+  for (const job of touched) await refreshAndAnnounce(db, job);
   return out;
 }

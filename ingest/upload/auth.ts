@@ -1,23 +1,40 @@
-// Who may upload: bearer tokens from $KPD_UPLOAD_TOKEN and/or the file named
-// by $KPD_UPLOAD_TOKENS_FILE (one token a line, `#` comments). Without any
-// token uploads are refused. Tokens are compared as SHA-256 digests with
-// timingSafeEqual, against every configured token, so neither the length nor
-// the content of a guess shows in the response time.
+// Who may write through the API (uploads, alert states): bearer tokens from
+// $KPD_UPLOAD_TOKEN and/or the file named by $KPD_UPLOAD_TOKENS_FILE (one
+// token a line, `name:token` to give it a name that alert states record, `#`
+// comments). Without any token writes are refused. Tokens are compared as
+// SHA-256 digests with timingSafeEqual, against every configured token, so
+// neither the length nor the content of a guess shows in the response time.
+// A token is never echoed: only its name is kept.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
+import { json } from '../../lib/server/api';
 
 export type AuthVerdict = 'ok' | 'disabled' | 'missing' | 'wrong';
 
-/** The configured upload tokens; the file is read on every call so tokens rotate without a restart. */
-export function uploadTokens(env: NodeJS.ProcessEnv = process.env): string[] {
-  const tokens: string[] = [];
+export interface UploadToken {
+  token: string;
+  /** Recorded as who set an alert's state; null for a token without a name. */
+  name: string | null;
+}
+
+/** What records a write by a token without a name. */
+export const UNNAMED = 'token';
+
+/** A name before the token's first colon: letters, digits and `._@-`, starting with a letter or digit. */
+const NAMED = /^([A-Za-z0-9][A-Za-z0-9._@-]{0,63}):(\S+)$/;
+
+/** The configured tokens with their names; the file is read on every call so tokens rotate without a restart. */
+export function namedUploadTokens(env: NodeJS.ProcessEnv = process.env): UploadToken[] {
+  const tokens: UploadToken[] = [];
   const single = env.KPD_UPLOAD_TOKEN?.trim();
-  if (single) tokens.push(single);
+  if (single) tokens.push({ token: single, name: null });
   const file = env.KPD_UPLOAD_TOKENS_FILE;
   if (file) {
     for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
       const t = line.trim();
-      if (t && !t.startsWith('#')) tokens.push(t);
+      if (!t || t.startsWith('#')) continue;
+      const m = NAMED.exec(t);
+      tokens.push(m ? { token: m[2], name: m[1] } : { token: t, name: null });
     }
   }
   return tokens;
@@ -25,15 +42,40 @@ export function uploadTokens(env: NodeJS.ProcessEnv = process.env): string[] {
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
-/** Judges an `Authorization` header against the configured tokens. */
-export function checkUploadAuth(header: string | null, tokens: readonly string[]): AuthVerdict {
-  if (!tokens.length) return 'disabled';
+/** Judges an `Authorization` header against the configured tokens; names the token that matched. */
+export function authorize(header: string | null, tokens: readonly UploadToken[]): { verdict: AuthVerdict; name?: string } {
+  if (!tokens.length) return { verdict: 'disabled' };
   const m = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-  if (!m) return 'missing';
+  if (!m) return { verdict: 'missing' };
   const given = digest(m[1]);
-  let match = false;
+  let found: UploadToken | undefined;
   for (const t of tokens) {
-    if (timingSafeEqual(given, digest(t))) match = true;
+    if (timingSafeEqual(given, digest(t.token)) && !found) found = t;
   }
-  return match ? 'ok' : 'wrong';
+  return found ? { verdict: 'ok', name: found.name ?? UNNAMED } : { verdict: 'wrong' };
+}
+
+/**
+ * The writer's name for a request to a route that writes, or the answer
+ * refusing it: 500 when the tokens file cannot be read, 403 when the server
+ * has no token, 401 without a token or with a wrong one.
+ */
+export function requireToken(req: Request, env: NodeJS.ProcessEnv = process.env): { ok: true; name: string } | { ok: false; response: Response } {
+  let tokens: UploadToken[];
+  try {
+    tokens = namedUploadTokens(env);
+  } catch (e) {
+    return { ok: false, response: json({ error: `server misconfigured: cannot read KPD_UPLOAD_TOKENS_FILE: ${(e as Error).message}` }, 500) };
+  }
+  const { verdict, name } = authorize(req.headers.get('authorization'), tokens);
+  if (verdict === 'ok') return { ok: true, name: name! };
+  if (verdict === 'disabled') {
+    return {
+      ok: false,
+      response: json({ error: 'uploads are disabled: the server has no upload token (set KPD_UPLOAD_TOKEN or KPD_UPLOAD_TOKENS_FILE)' }, 403),
+    };
+  }
+  const res = json({ error: verdict === 'missing' ? 'an upload token is required: Authorization: Bearer <token>' : 'wrong upload token' }, 401);
+  res.headers.set('www-authenticate', 'Bearer realm="kpd uploads"');
+  return { ok: false, response: res };
 }

@@ -4,9 +4,11 @@
 // thread and in process (tests, the CLI). Adding a write is adding a row.
 import type { DB } from '../../lib/db/open';
 import { acceptUpload, type UploadAnswer, type UploadRequest } from '../upload/accept';
+import { alertStateOperation, type AlertStateAnswer, type AlertStateRequest } from './alert-state';
 
 export interface Operations {
   upload: (db: DB, req: UploadRequest) => Promise<UploadAnswer>;
+  alertState: (db: DB, req: AlertStateRequest) => Promise<AlertStateAnswer>;
 }
 
 export type OperationName = keyof Operations;
@@ -15,4 +17,5 @@ export type OperationResult<K extends OperationName> = Awaited<ReturnType<Operat
 
 export const OPERATIONS: Operations = {
   upload: acceptUpload,
+  alertState: alertStateOperation,
 };

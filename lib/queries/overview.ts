@@ -1,10 +1,12 @@
 // The Overview page: every job with its latest build, its recent results,
 // whether it has gone stale (no build for much longer than it usually takes
-// between builds), its SLO verdict and the regressions of its recent builds.
+// between builds), its SLO verdict and the regressions of its recent builds,
+// as alerts still to triage and as raw change points.
 import { compareBuildIds, type BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { isChartedStat, type JobSummary, type Micros } from '../model';
 import type { SloRule } from '../slo';
+import { byImportance as changeFirst, listAlerts, type Alert } from './alerts';
 import { listJobs } from './builds';
 import { recentRegressions, type ChangeRecord } from './regressions';
 import { sloOverview, type JobSloSummary } from './slo';
@@ -29,6 +31,13 @@ export interface JobOverview extends JobSummary {
   slo: JobSloSummary | null;
   /** Regressions first seen in the newest RECENT_BUILDS builds, those of charted stats and the largest first. */
   regressions: ChangeRecord[];
+  /** New (untriaged) regression alerts at the newest RECENT_BUILDS builds, the largest charted change first. */
+  alerts: Alert[];
+}
+
+/** The change an alert is shown by: its largest one that is a regression. */
+export function worstChange(a: Alert): Alert['changes'][number] {
+  return a.changes.find((c) => c.regression) ?? a.changes[0];
 }
 
 /** Regressions of the stats the charts draw first, then the largest moves. */
@@ -48,7 +57,8 @@ export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], re
      WHERE j.name = ? ORDER BY b.sort_key DESC LIMIT ?`,
   );
   return listJobs(db).map((j) => {
-    const rows = recent.all(j.job, Math.max(recentCount, 21)).reverse();
+    const rows = recent.all(j.job, Math.max(recentCount, 21, RECENT_BUILDS)).reverse();
+    const newest = new Set(rows.slice(-RECENT_BUILDS).map((r) => r.number));
     const starts = rows.flatMap((r) => (r.started_us === null ? [] : [r.started_us]));
     const gaps = starts.slice(1).map((s, i) => s - starts[i]).filter((g) => g > 0).sort((a, b) => a - b);
     const typicalGapUs = gaps.length ? gaps[Math.floor((gaps.length - 1) / 2)] : null;
@@ -65,6 +75,9 @@ export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], re
         .filter((r) => r.job === j.job)
         .map(({ job: _, ...r }) => r)
         .sort(byImportance),
+      alerts: listAlerts(db, j.job, { state: 'new' })
+        .filter((a) => a.regression && newest.has(a.build))
+        .sort((x, y) => changeFirst(worstChange(x), worstChange(y)) || compareBuildIds(y.build, x.build)),
     };
   });
 }
