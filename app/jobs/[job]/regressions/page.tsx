@@ -113,7 +113,9 @@ function AlertCard({ db, job, a }: { db: DB; job: string; a: Alert }) {
   const around = alertWindow(db, job, a, BUILDS_AROUND);
   const charts = alertCharts(db, job, a, CHART_AROUND);
   const versions = a.previousVersion && a.version && a.previousVersion !== a.version ? ` (${a.previousVersion} → ${a.version})` : '';
-  const moved = (metric: string) => a.changes.filter((c) => c.metric === metric && isChartedStat(c.metric, c.stat));
+  const charted = a.changes.filter((c) => isChartedStat(c.metric, c.stat));
+  const other = a.changes.filter((c) => !isChartedStat(c.metric, c.stat));
+  const moved = (metric: string) => charted.filter((c) => c.metric === metric);
   return (
     <section className={`card ${styles.alert}`} id={a.id === null ? undefined : `alert-${a.id}`} data-alert={a.id ?? ''}>
       <div className={styles.head}>
@@ -161,32 +163,15 @@ function AlertCard({ db, job, a }: { db: DB; job: string; a: Alert }) {
       ) : (
         <p className="note warn">This alert gets its ID when a writer (an ingest or an upload) next recomputes the job; its state cannot be set before.</p>
       )}
-      <div className={`table-wrap ${styles.changes}`}>
-        <table className="data" data-changes>
-          <thead>
-            <tr>
-              <th>metric</th>
-              <th>stat</th>
-              <th className="num">before</th>
-              <th className="num">after</th>
-              <th className="num">change</th>
-              <th className="num">p</th>
-            </tr>
-          </thead>
-          <tbody>
-            {a.changes.map((c) => (
-              <tr key={`${c.metric}|${c.stat}`} data-change={`${c.metric}|${c.stat}`}>
-                <td>{c.metric}</td>
-                <td>{c.stat}</td>
-                <td className="num">{formatValue(c.before)}</td>
-                <td className="num">{formatValue(c.after)}</td>
-                <td className={`num ${c.regression ? styles.worse : styles.better}`}>{pct(c.change)}</td>
-                <td className="num">{c.pValue.toExponential(1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ChangesTable changes={charted.length ? charted : other} />
+      {charted.length && other.length ? (
+        <details className={styles.more} data-more-changes>
+          <summary>
+            {other.length === 1 ? '1 more stat' : `${other.length} more stats`} moved (not charted)
+          </summary>
+          <ChangesTable changes={other} />
+        </details>
+      ) : null}
       <div className="grid">
         {charts.map((c) => (
           <MetricChart
@@ -203,5 +188,37 @@ function AlertCard({ db, job, a }: { db: DB; job: string; a: Alert }) {
         ))}
       </div>
     </section>
+  );
+}
+
+function ChangesTable({ changes }: { changes: Alert['changes'] }) {
+  if (!changes.length) return null;
+  return (
+    <div className={`table-wrap ${styles.changes}`}>
+      <table className="data" data-changes>
+        <thead>
+          <tr>
+            <th>metric · stat</th>
+            <th className="num">change</th>
+            <th className="num">before → after</th>
+            <th className={`num ${styles.p}`}>p</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c) => (
+            <tr key={`${c.metric}|${c.stat}`} data-change={`${c.metric}|${c.stat}`}>
+              <td>
+                {c.metric} <span className="muted">{c.stat}</span>
+              </td>
+              <td className={`num ${c.regression ? styles.worse : styles.better}`}>{pct(c.change)}</td>
+              <td className="num">
+                {formatValue(c.before)} → {formatValue(c.after)}
+              </td>
+              <td className={`num ${styles.p}`}>{c.pValue.toExponential(1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
