@@ -1,8 +1,9 @@
 // What a writer does after changing a job's builds (an ingest, an upload):
 // recompute its change points and alerts, and, when $KPD_ALERT_WEBHOOK names
 // a URL, tell it about the regression alerts that appeared, as one JSON POST
-// of Slack-compatible text ({"text": "…"}; Slack, Mattermost, Google Chat and
-// Teams' incoming webhooks read it). Links point at $KPD_PUBLIC_URL when set.
+// of Slack-compatible text ({"text": "…"} in Slack's mrkdwn, which Slack's,
+// Mattermost's and Google Chat's incoming webhooks read). Links point at
+// $KPD_PUBLIC_URL when set.
 // A webhook that fails is logged (its host only: the path of a Slack webhook
 // is its secret) and never fails the ingest.
 import type { DB } from '../lib/db/open';

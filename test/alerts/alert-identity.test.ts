@@ -10,6 +10,8 @@ import { refreshAndAnnounce } from '../../ingest/alert-webhook';
 import { writeBuild } from '../../ingest/load';
 import type { DB } from '../../lib/db/open';
 import { listAlerts, refreshAlerts, setAlertState, type Alert } from '../../lib/queries/alerts';
+import { openDb } from '../../lib/db/open';
+import { MIGRATIONS } from '../../lib/db/migrations';
 import { buildRecord, freshDb, runRecord } from '../helpers';
 
 const JOB = 'ci-kubernetes-node-kubelet-benchmark';
@@ -87,6 +89,20 @@ describe('alert identity across recomputations', () => {
     for (const i of late) write(db, i, 25);
     expect(refreshAlerts(db, JOB)).toEqual([]);
     expect(only()).toMatchObject({ id: first.id, build: id(25), state: 'acknowledged', note: 'bisecting' });
+  });
+});
+
+describe('a database of the schema before alerts', () => {
+  it('gives its stored change points their alerts, as new, when it is upgraded', () => {
+    const { db: old, file } = freshDb();
+    for (let i = 0; i < BUILDS; i++) write(old, i, 20);
+    refreshAlerts(old, JOB);
+    old.exec('DROP TABLE alerts');
+    old.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE alerts'))}`);
+    old.close();
+    const upgraded = openDb(file);
+    expect(listAlerts(upgraded, JOB).map((a) => [a.id, a.build, a.state, a.changes.length])).toEqual([[1, id(20), 'new', 3]]);
+    upgraded.close();
   });
 });
 
