@@ -1,8 +1,8 @@
 // Overview: every job with its latest build, result, recent results, build
 // count, time since its last build (stale jobs stand out), the SLO verdict of
-// its newest build and the new regression alerts of its recent builds.
+// its newest build and the regression alerts still to triage.
 import Link from 'next/link';
-import { jobsOverview, RECENT_BUILDS, worstChange, type JobOverview } from '@/lib/queries/overview';
+import { jobsOverview, worstChange, type JobOverview } from '@/lib/queries/overview';
 import { loadSloRules } from '@/lib/queries/slo';
 import { serverDb } from '@/lib/server/db';
 import { formatDate, formatDuration } from '@/app/components/format';
@@ -40,7 +40,7 @@ export default function Overview() {
               <th>Recent builds</th>
               <th>Last build</th>
               <th>SLOs</th>
-              <th>New alerts (last {RECENT_BUILDS} builds)</th>
+              <th>New alerts</th>
             </tr>
           </thead>
           <tbody>

@@ -1,7 +1,7 @@
 // The Overview page: every job with its latest build, its recent results,
 // whether it has gone stale (no build for much longer than it usually takes
-// between builds), its SLO verdict and the regressions of its recent builds,
-// as alerts still to triage and as raw change points.
+// between builds), its SLO verdict, the regression alerts still to triage and
+// the change points of its recent builds.
 import { compareBuildIds, type BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { isChartedStat, type JobSummary, type Micros } from '../model';
@@ -31,7 +31,7 @@ export interface JobOverview extends JobSummary {
   slo: JobSloSummary | null;
   /** Regressions first seen in the newest RECENT_BUILDS builds, those of charted stats and the largest first. */
   regressions: ChangeRecord[];
-  /** New (untriaged) regression alerts at the newest RECENT_BUILDS builds, the largest charted change first. */
+  /** Regression alerts nobody has triaged yet (state new), whatever their age, the largest charted change first. */
   alerts: Alert[];
 }
 
@@ -57,8 +57,7 @@ export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], re
      WHERE j.name = ? ORDER BY b.sort_key DESC LIMIT ?`,
   );
   return listJobs(db).map((j) => {
-    const rows = recent.all(j.job, Math.max(recentCount, 21, RECENT_BUILDS)).reverse();
-    const newest = new Set(rows.slice(-RECENT_BUILDS).map((r) => r.number));
+    const rows = recent.all(j.job, Math.max(recentCount, 21)).reverse();
     const starts = rows.flatMap((r) => (r.started_us === null ? [] : [r.started_us]));
     const gaps = starts.slice(1).map((s, i) => s - starts[i]).filter((g) => g > 0).sort((a, b) => a - b);
     const typicalGapUs = gaps.length ? gaps[Math.floor((gaps.length - 1) / 2)] : null;
@@ -76,7 +75,7 @@ export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], re
         .map(({ job: _, ...r }) => r)
         .sort(byImportance),
       alerts: listAlerts(db, j.job, { state: 'new' })
-        .filter((a) => a.regression && newest.has(a.build))
+        .filter((a) => a.regression)
         .sort((x, y) => changeFirst(worstChange(x), worstChange(y)) || compareBuildIds(y.build, x.build)),
     };
   });
