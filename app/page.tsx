@@ -1,8 +1,8 @@
 // Overview: every job with its latest build, result, recent results, build
 // count, time since its last build (stale jobs stand out), the SLO verdict of
-// its newest build and the regressions of its recent builds.
+// its newest build and the regression alerts still to triage.
 import Link from 'next/link';
-import { jobsOverview, RECENT_BUILDS, type JobOverview } from '@/lib/queries/overview';
+import { jobsOverview, worstChange, type JobOverview } from '@/lib/queries/overview';
 import { loadSloRules } from '@/lib/queries/slo';
 import { serverDb } from '@/lib/server/db';
 import { formatDate, formatDuration } from '@/app/components/format';
@@ -40,7 +40,7 @@ export default function Overview() {
               <th>Recent builds</th>
               <th>Last build</th>
               <th>SLOs</th>
-              <th>Regressions (last {RECENT_BUILDS} builds)</th>
+              <th>New alerts</th>
             </tr>
           </thead>
           <tbody>
@@ -49,7 +49,8 @@ export default function Overview() {
                 <td>
                   <Link href={jobPath(j.job, 'builds')}>{j.job}</Link>
                   <div className="muted" style={{ fontSize: '0.78rem' }}>
-                    <Link href={jobPath(j.job, 'compare')}>compare</Link> · <Link href={jobPath(j.job, 'tracing')}>tracing</Link>
+                    <Link href={jobPath(j.job, 'compare')}>compare</Link> · <Link href={jobPath(j.job, 'tracing')}>tracing</Link> ·{' '}
+                    <Link href={jobPath(j.job, 'regressions')}>regressions</Link>
                   </div>
                 </td>
                 <td className="num">{j.builds}</td>
@@ -88,8 +89,8 @@ export default function Overview() {
                 <td data-slo>
                   <SloCell j={j} />
                 </td>
-                <td data-regressions>
-                  <RegressionsCell j={j} />
+                <td data-alerts>
+                  <AlertsCell j={j} />
                 </td>
               </tr>
             ))}
@@ -114,15 +115,19 @@ function SloCell({ j }: { j: JobOverview }) {
   );
 }
 
-function RegressionsCell({ j }: { j: JobOverview }) {
-  if (!j.regressions.length) return <span className="muted">none</span>;
-  const first = j.regressions[0];
+function AlertsCell({ j }: { j: JobOverview }) {
+  if (!j.alerts.length) return <span className="muted">none</span>;
+  const first = j.alerts[0];
+  const top = worstChange(first);
   const pct = (c: number | null) => (c === null ? 'from 0' : `${c > 0 ? '+' : ''}${Math.round(c * 100)}%`);
+  const page = jobPath(j.job, 'regressions');
   return (
-    <span title={j.regressions.map((r) => `${r.test} · ${r.image}: ${r.metric} ${r.stat} ${pct(r.change)} at build ${r.build}`).join('\n')}>
-      <span className="badge bad">{j.regressions.length}</span>{' '}
-      <Link href={href(jobPath(j.job, 'builds'), { test: first.test, image: first.image, machine: first.machine })} style={{ fontSize: '0.82rem' }}>
-        {first.metric} {first.stat} {pct(first.change)} at {first.build}
+    <span title={j.alerts.map((a) => `${a.test} · ${a.image}: ${a.changes.length} changes at build ${a.build}`).join('\n')}>
+      <Link href={href(page, { state: 'new' })} className="badge bad">
+        {j.alerts.length} new
+      </Link>{' '}
+      <Link href={`${href(page, { image: first.image, machine: first.machine })}#alert-${first.id}`} style={{ fontSize: '0.82rem' }}>
+        {first.test}: {top.metric} {top.stat} {pct(top.change)} at {first.build}
       </Link>
       {first.previousBuild ? (
         <span className="muted" style={{ display: 'block', fontSize: '0.76rem' }} data-blame>

@@ -119,7 +119,7 @@ export function href(path: string, q: Record<string, QueryValue>): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export function jobPath(job: string, page: 'builds' | 'compare' | 'tracing'): string {
+export function jobPath(job: string, page: 'builds' | 'compare' | 'tracing' | 'regressions'): string {
   return `/jobs/${encodeURIComponent(job)}/${page}`;
 }
 

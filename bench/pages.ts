@@ -202,6 +202,7 @@ export async function run(): Promise<string> {
       ['Comparison (4 selections, last 50)', `${job}/compare?${cmp}`],
       ['Time series (one build)', `${job}/builds/${last}/series?${sel}`],
       ['Tracing (last 50)', `${job}/tracing?${sel}`],
+      ['Regressions (alerts, first page)', `${job}/regressions`],
     ];
     const apis: [string, string][] = [
       ['GET /api/v1/jobs', '/api/v1/jobs'],
@@ -209,6 +210,7 @@ export async function run(): Promise<string> {
       ['GET …/compare', `/api/v1${job}/compare?${cmp}`],
       ['GET …/series', `/api/v1${job}/series?build=${last}&${sel}`],
       ['GET …/tracing', `/api/v1${job}/tracing?${sel}`],
+      ['GET …/alerts', `/api/v1${job}/alerts`],
       ['GET …/trace', `/api/v1${job}/trace?build=${last}&${sel}&from=pod_config_change&to=watch_observed_running`],
     ];
     const rows: Row[] = [];

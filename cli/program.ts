@@ -22,13 +22,14 @@ import { reingestCommand } from './reingest';
 import { sloCheckCommand, type SloCheckOptions } from './slo';
 import { regressionsCommand, type RegressionsOptions } from './regressions';
 import { changepointsCommand, type ChangepointsOptions } from './changepoints';
+import { alertsAction, alertsCommand, existingDb, setAlertCommand, type AlertsOptions } from './alerts';
 import { DEFAULT_CHANGE_POINT_OPTIONS } from '../lib/regressions';
 import { ClientError } from './upload-client';
 import { syncCommand } from './sync';
 import { JobsConfigError } from '../ingest/sync/config';
 import { RemoteError, RemoteSettingsError } from '../ingest/sources/remote/store';
 import { RemoteUrlError } from '../lib/remote-url';
-import { METRIC_NAMES } from '../lib/model';
+import { ALERT_STATES, METRIC_NAMES } from '../lib/model';
 import { UsageError, type CommonOptions } from './options';
 import { BuildIdError, parseBuildId } from '../lib/build-id';
 
@@ -295,6 +296,28 @@ export function program(): Command {
     .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
     .option('--window <n>', `points compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
     .action((file: string, o: ChangepointsOptions) => run(() => changepointsCommand(file, o, out)));
+
+  common(p.command('alerts'))
+    .description("a job's alerts (the change points at one build of one test and node config, grouped), newest first, with their triage state; `alerts set ID --state S [--note T]` sets one's state")
+    .argument('[set]', 'set the state of alert ID')
+    .argument('[id]', 'the alert to set')
+    .option('--job <name>', 'the job (needed to list, and with --server)')
+    .addOption(new Option('--state <state>', 'list only alerts in this state; with set, the new state').choices([...ALERT_STATES]))
+    .option('--note <text>', 'with set: a note kept with the state ("" clears it)')
+    .option('--test <name>', 'list only alerts of this test')
+    .option('--image <image>', 'list only alerts of this image')
+    .option('--machine <machine>', 'list only alerts of this machine')
+    .option('--server <url>', "go through the dashboard's API instead of the database")
+    .option('--token <token>', 'with set --server: upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
+    .action((action: string | undefined, id: string | undefined, o: AlertsOptions) =>
+      run(() => {
+        const what = alertsAction(action, id);
+        if (!what.set) return dbOrServer(o, (db) => alertsCommand(db, o, out));
+        if (o.server) return setAlertCommand(undefined, what.id, o, out);
+        existingDb(o);
+        return withDbAsync(o, 'write', (db) => setAlertCommand(db, what.id, o, out));
+      }),
+    );
 
   return p;
 }

@@ -155,6 +155,15 @@ export async function getJson(server: string, rest: string): Promise<unknown> {
   return a.body;
 }
 
+/** Sends a JSON body with a bearer token (PATCH, POST); any answer is returned, a lost connection is a ClientError. */
+export function sendJson(server: string, rest: string, method: string, body: unknown, token: string): Promise<ServerAnswer> {
+  return request(endpoint(server, rest), {
+    method,
+    headers: { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+}
+
 /** True when `p` names an archive to send as it is rather than a directory to pack. */
 export function isArchive(p: string): boolean {
   return /\.(tar\.gz|tgz)$/.test(p) && fs.existsSync(p) && fs.statSync(p).isFile();

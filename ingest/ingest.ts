@@ -1,16 +1,16 @@
 // Ingests builds found by a source: unpacks archives, reads each build with
 // the parsers (with the spans the traces receiver kept for it) and writes it
 // with the loader. Shared by `kpd ingest`, `kpd demo`, `kpd reingest`, the
-// upload route and the traces receiver. The change points of the jobs a call
-// touched are recomputed at its end.
+// upload route and the traces receiver. The change points and alerts of the
+// jobs a call touched are recomputed at its end (and new regression alerts
+// announced to the webhook).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { environmentProblem } from '../lib/db/problems';
-import { refreshChangePoints } from '../lib/queries/regressions';
-import { buildSources, type BuildSource } from '../lib/queries/sources';
+import { refreshAndAnnounce } from './alert-webhook';
 import { readBuild } from './build';
 import { writeBuild, type LoadOutcome } from './load';
 import type { BuildLocation } from './sources/local';
@@ -121,6 +121,6 @@ export async function ingestBuilds(db: DB, locs: BuildLocation[], opts: IngestOp
     opts.onBuild?.(out.length, locs.length, r);
   }
   const touched = new Set(out.filter((r) => r.outcome !== 'unchanged' && r.outcome !== 'failed').map((r) => r.job));
-  for (const job of touched) refreshChangePoints(db, job);
+  for (const job of touched) await refreshAndAnnounce(db, job);
   return out;
 }

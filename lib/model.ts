@@ -205,6 +205,20 @@ export function statsToDraw(metric: MetricName, available: readonly string[]): s
   return [...available].sort();
 }
 
+// ---------------------------------------------------------------- alerts
+
+/**
+ * Where an alert (the change points at one build of one run) stands in
+ * triage: `new` until someone looks; `acknowledged` (real, being looked at),
+ * `invalid` (noise or an infrastructure change, not the code) or `fixed`.
+ */
+export const ALERT_STATES = ['new', 'acknowledged', 'invalid', 'fixed'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export function isAlertState(s: string): s is AlertState {
+  return (ALERT_STATES as readonly string[]).includes(s);
+}
+
 // ---------------------------------------------------------------- tracing
 
 /** Probes known to the analyzer, in pod startup order. Custom NodeTracing probes may add others. */

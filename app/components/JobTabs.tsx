@@ -1,6 +1,6 @@
 'use client';
-// The tabs of a job: Builds, Compare, Tracing, keeping the selection (test,
-// node config, range) when moving between them.
+// The tabs of a job: Builds, Compare, Tracing, Regressions, keeping the
+// selection (test, node config, range) when moving between them.
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 
@@ -20,12 +20,13 @@ export default function JobTabs({ job }: { job: string }) {
     { href: `${base}/builds`, label: 'Builds', active: path === `${base}/builds` },
     { href: `${base}/compare`, label: 'Compare', active: path.startsWith(`${base}/compare`) },
     { href: `${base}/tracing`, label: 'Tracing', active: path.startsWith(`${base}/tracing`) },
+    { href: `${base}/regressions`, label: 'Regressions', active: path.startsWith(`${base}/regressions`) },
   ];
   const series = /\/builds\/(\d+)\/series$/.exec(path);
   return (
     <nav className="tabs" aria-label="job views">
       {tabs.map((t) => (
-        <Link key={t.label} href={t.href + (t.label === 'Compare' ? '' : qs)} className={t.active ? 'active' : undefined}>
+        <Link key={t.label} href={t.href + (t.label === 'Compare' || t.label === 'Regressions' ? '' : qs)} className={t.active ? 'active' : undefined}>
           {t.label}
         </Link>
       ))}

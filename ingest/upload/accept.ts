@@ -1,8 +1,9 @@
 // Ingests a received upload with the same path as `kpd ingest` (through the
 // one-writer queue), keeps its archive for `kpd reingest`, recomputes the
-// job's change points, and says what HTTP answer that is: 201 a new build,
-// 200 a replaced or unchanged one, 409 different content without replace,
-// 400 an archive that is not a safe build archive, 413 one over the limits.
+// job's change points and alerts (announcing new ones), and says what HTTP
+// answer that is: 201 a new build, 200 a replaced or unchanged one, 409
+// different content without replace, 400 an archive that is not a safe build
+// archive, 413 one over the limits.
 import fs from 'node:fs';
 import path from 'node:path';
 import { environmentProblem, type EnvironmentProblem } from '../../lib/db/problems';
@@ -13,7 +14,7 @@ import { ingestBuild, type IngestedBuild } from '../ingest';
 import { BuildConflictError } from '../load';
 import { ArchiveError } from '../sources/tarball';
 import { buildReport } from '../../lib/queries/builds';
-import { refreshChangePoints } from '../../lib/queries/regressions';
+import { refreshAndAnnounce } from '../alert-webhook';
 import type { UploadLimits } from './limits';
 import { archivePath, keepArchive } from './store';
 
@@ -53,7 +54,8 @@ export async function acceptUpload(db: DB, u: UploadRequest): Promise<UploadAnsw
       fs.rmSync(u.received, { force: true });
     } else {
       keepArchive(u.received, kept);
-      refreshChangePoints(db, u.job);
+      // The answer does not wait for the webhook: a slow one must not hold up a CI job.
+      void refreshAndAnnounce(db, u.job);
     }
     return {
       status: res.outcome === 'inserted' ? 201 : 200,

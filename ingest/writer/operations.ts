@@ -5,11 +5,13 @@
 import type { DB } from '../../lib/db/open';
 import { acceptUpload, type UploadAnswer, type UploadRequest } from '../upload/accept';
 import { reingestWithTraces, type TraceReingest, type TraceReingestRequest } from '../upload/traces';
+import { alertStateOperation, type AlertStateAnswer, type AlertStateRequest } from './alert-state';
 
 export interface Operations {
   upload: (db: DB, req: UploadRequest) => Promise<UploadAnswer>;
   /** Spans arrived for a build (POST …/traces): re-ingest it with them when it exists. */
   traces: (db: DB, req: TraceReingestRequest) => Promise<TraceReingest>;
+  alertState: (db: DB, req: AlertStateRequest) => Promise<AlertStateAnswer>;
 }
 
 export type OperationName = keyof Operations;
@@ -19,4 +21,5 @@ export type OperationResult<K extends OperationName> = Awaited<ReturnType<Operat
 export const OPERATIONS: Operations = {
   upload: acceptUpload,
   traces: reingestWithTraces,
+  alertState: alertStateOperation,
 };

@@ -340,4 +340,28 @@ export const MIGRATIONS: readonly string[] = [
     last_ok_us INTEGER
   );
   `,
+  // 7: alerts: the change points at one build of one run (job x test x node
+  // config), with their triage state. Keyed by the run and the build, not by
+  // the change points, which are recomputed whenever builds change; a row
+  // whose change points are gone is kept (its state comes back with them),
+  // and one whose change moved a build or two is moved with it
+  // (lib/queries/alerts.ts). Alerts of change points stored before this
+  // migration start as new.
+  `
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    test_id INTEGER NOT NULL REFERENCES tests(id),
+    node_config_id INTEGER NOT NULL REFERENCES node_configs(id),
+    build TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'acknowledged', 'invalid', 'fixed')),
+    note TEXT,
+    set_by TEXT,
+    set_us INTEGER,
+    found_us INTEGER NOT NULL,
+    UNIQUE (job_id, test_id, node_config_id, build)
+  );
+  INSERT INTO alerts (job_id, test_id, node_config_id, build, found_us)
+    SELECT DISTINCT job_id, test_id, node_config_id, build, CAST(unixepoch('subsec') * 1000000 AS INTEGER) FROM change_points;
+  `,
 ];

@@ -1,10 +1,12 @@
 // The Overview page: every job with its latest build, its recent results,
 // whether it has gone stale (no build for much longer than it usually takes
-// between builds), its SLO verdict and the regressions of its recent builds.
+// between builds), its SLO verdict, the regression alerts still to triage and
+// the change points of its recent builds.
 import { compareBuildIds, type BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { isChartedStat, type JobSummary, type Micros } from '../model';
 import type { SloRule } from '../slo';
+import { byImportance as changeFirst, listAlerts, type Alert } from './alerts';
 import { listJobs } from './builds';
 import { recentRegressions, type ChangeRecord } from './regressions';
 import { sloOverview, type JobSloSummary } from './slo';
@@ -29,6 +31,13 @@ export interface JobOverview extends JobSummary {
   slo: JobSloSummary | null;
   /** Regressions first seen in the newest RECENT_BUILDS builds, those of charted stats and the largest first. */
   regressions: ChangeRecord[];
+  /** Regression alerts nobody has triaged yet (state new), whatever their age, the largest charted change first. */
+  alerts: Alert[];
+}
+
+/** The change an alert is shown by: its largest one that is a regression. */
+export function worstChange(a: Alert): Alert['changes'][number] {
+  return a.changes.find((c) => c.regression) ?? a.changes[0];
 }
 
 /** Regressions of the stats the charts draw first, then the largest moves. */
@@ -65,6 +74,9 @@ export function jobsOverview(db: DB, now: Micros, rules?: readonly SloRule[], re
         .filter((r) => r.job === j.job)
         .map(({ job: _, ...r }) => r)
         .sort(byImportance),
+      alerts: listAlerts(db, j.job, { state: 'new' })
+        .filter((a) => a.regression)
+        .sort((x, y) => changeFirst(worstChange(x), worstChange(y)) || compareBuildIds(y.build, x.build)),
     };
   });
 }

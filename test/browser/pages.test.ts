@@ -72,10 +72,10 @@ describe('Overview', () => {
     const slo = await api<{ ok: boolean; results: { ok: boolean | null }[] }>(`/api/v1/jobs/${JOB}/slo`);
     const violations = slo.results.filter((r) => r.ok === false).length;
     await expect(row.locator('[data-slo]').textContent()).resolves.toBe(slo.ok ? 'met' : `${violations} violated`);
-    const { jobs } = await api<{ jobs: { job: string; regressions: { metric: string; stat: string; build: string }[] }[] }>('/api/v1/jobs');
-    const recent = jobs.find((j) => j.job === JOB)!.regressions;
-    const cell = await row.locator('[data-regressions]').textContent();
-    expect(cell).toEqual(recent.length ? expect.stringMatching(new RegExp(`^${recent.length} ${recent[0].metric} ${recent[0].stat} `)) : 'none');
+    const { jobs } = await api<{ jobs: { job: string; alerts: { test: string }[] }[] }>('/api/v1/jobs');
+    const fresh = jobs.find((j) => j.job === JOB)!.alerts;
+    const cell = await row.locator('[data-alerts]').textContent();
+    expect(cell).toEqual(fresh.length ? expect.stringMatching(new RegExp(`^${fresh.length} new ${fresh[0].test}: `)) : 'none');
     await page.screenshot({ path: shot('overview'), fullPage: true });
     await row.getByRole('link', { name: JOB }).click();
     await page.waitForURL(`**/jobs/${JOB}/builds`);

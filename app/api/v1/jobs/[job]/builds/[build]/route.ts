@@ -2,7 +2,7 @@
 // body is a .tar.gz of one build directory, received here into a file and
 // ingested by the one writer like `kpd ingest`; the answer is the ingest
 // report. Needs `Authorization: Bearer <token>`.
-import { checkUploadAuth, uploadTokens } from '@/ingest/upload/auth';
+import { requireToken } from '@/ingest/upload/auth';
 import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
 import { receiveBody, UploadTooLargeError } from '@/ingest/upload/receive';
 import { checkBuildId, checkJobName, incomingPath, UploadNameError, uploadsDir } from '@/ingest/upload/store';
@@ -14,21 +14,8 @@ import { failure, json } from '@/lib/server/api';
 export const dynamic = 'force-dynamic';
 
 export async function POST(req: Request, ctx: { params: Promise<{ job: string; build: string }> }) {
-  let tokens: string[];
-  try {
-    tokens = uploadTokens();
-  } catch (e) {
-    return json({ error: `server misconfigured: cannot read KPD_UPLOAD_TOKENS_FILE: ${(e as Error).message}` }, 500);
-  }
-  const verdict = checkUploadAuth(req.headers.get('authorization'), tokens);
-  if (verdict === 'disabled') {
-    return json({ error: 'uploads are disabled: the server has no upload token (set KPD_UPLOAD_TOKEN or KPD_UPLOAD_TOKENS_FILE)' }, 403);
-  }
-  if (verdict !== 'ok') {
-    const res = json({ error: verdict === 'missing' ? 'an upload token is required: Authorization: Bearer <token>' : 'wrong upload token' }, 401);
-    res.headers.set('www-authenticate', 'Bearer realm="kpd uploads"');
-    return res;
-  }
+  const auth = requireToken(req);
+  if (!auth.ok) return auth.response;
   const { job, build } = await ctx.params;
   const replaceParam = new URL(req.url).searchParams.get('replace');
   if (replaceParam !== null && replaceParam !== 'true' && replaceParam !== 'false') {

@@ -5,7 +5,7 @@
 // request's encoding. Spans are kept for the build whether it exists yet or
 // not (ingest/upload/traces.ts); an existing build is re-ingested with them
 // by the one writer, in the background, after the answer.
-import { CHALLENGE, refusal } from '@/ingest/upload/auth';
+import { CHALLENGE, checkToken } from '@/ingest/upload/auth';
 import { LimitConfigError, uploadLimits } from '@/ingest/upload/limits';
 import { receiveBuffer, UploadTooLargeError } from '@/ingest/upload/receive';
 import { checkBuildId, checkJobName, UploadNameError, uploadsDir } from '@/ingest/upload/store';
@@ -32,8 +32,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ job: string; b
   const fail = (status: number, code: number, message: string, headers?: Record<string, string>) =>
     reply(statusAnswer(enc, code, message), status, headers);
 
-  const refused = refusal(req.headers.get('authorization'));
-  if (refused) {
+  const refused = checkToken(req.headers.get('authorization'));
+  if (!refused.ok) {
     const code = refused.status === 401 ? RPC_CODES.UNAUTHENTICATED : refused.status === 403 ? RPC_CODES.PERMISSION_DENIED : RPC_CODES.INTERNAL;
     return fail(refused.status, code, refused.message, refused.challenge ? { 'www-authenticate': CHALLENGE } : {});
   }
