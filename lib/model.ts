@@ -218,6 +218,8 @@ export interface ProbeEvent {
   source: ProbeSource;
   /** Line in the kubelet log, for `kpd probes --pod`. */
   line?: number;
+  /** Byte offset of that line in the (decompressed) log, to show the lines around it. */
+  offset?: number;
 }
 
 /** The kubelet's own view of one pod's startup ("Observed pod startup duration"). */

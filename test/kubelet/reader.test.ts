@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromIso } from '../../lib/time';
-import { probesOf, readBuffer, readFixture } from './helpers';
+import { fixture, probesOf, readBuffer, readFixture } from './helpers';
 
 describe('readKubeletLog: every encoding', () => {
   it('reads 1.4 docker_manager logs: infra container restart, Started event, Running status after Pending', async () => {
@@ -21,7 +21,10 @@ describe('readKubeletLog: every encoding', () => {
       time: fromIso('2016-09-22T18:13:06.148383Z'),
       source: 'kubelet',
       line: 2,
+      // line 1 is 149 bytes and its line break
+      offset: 150,
     });
+    expect(fixture('legacy-1.4.log').toString('utf8', 150, 172)).toBe('I0922 18:13:06.148383 ');
     expect(r.lines).toBe(15);
     expect(r.skipped).toBe(0);
     expect(r.year).toBe(2016);

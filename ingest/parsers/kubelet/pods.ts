@@ -12,11 +12,6 @@ export interface PodRef {
 
 export const podKey = (p: PodRef): string => `${p.namespace}/${p.name}`;
 
-/** Copies a string out of the line it was sliced from, so the line (and its chunk) can be collected. */
-export function keep(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
-}
-
 const LEGACY_POD = /^([^\s"(),_/]+)_([^\s"(),_/]+)\(([^\s"()]*)\)$/;
 
 /** `name_namespace(uid)` */
@@ -124,8 +119,7 @@ export class PodRegistry {
   }
 
   private start(ref: PodRef, instance: number): PodInstance {
-    const namespace = keep(ref.namespace);
-    const name = keep(ref.name);
+    const { namespace, name } = ref;
     const inst: PodInstance = {
       pod: `${namespace}/${name}`,
       namespace,
@@ -143,7 +137,7 @@ export class PodRegistry {
   }
 
   private attachUid(inst: PodInstance, uid: string): void {
-    inst.uid = keep(uid);
+    inst.uid = uid;
     this.byUid.set(inst.uid, inst);
   }
 }

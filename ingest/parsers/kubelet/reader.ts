@@ -1,26 +1,28 @@
 // The kubelet log reader, the public entry of ingest/parsers/kubelet: bytes
-// (plain or gzip) in, tracing probe events per pod instance out. One pass,
-// streaming: the scanner decodes only lines holding a marker of the probe
-// table; events keep header-relative times until the end, when the year and
-// the header clock offset are known (see time.ts).
+// (plain or gzip) in, tracing probe events per pod instance out. Reading is
+// two steps. First the lines are read into facts (scanner.ts decides on raw
+// bytes which lines can match a row of the probe table, match.ts runs those
+// rows): one pass over a stream, or, for a big plain file, over line-aligned
+// pieces of it shared with worker threads (parallel.ts). Then the facts are
+// replayed in line order through one state machine: pod instances (a new ADD
+// after DELETE/REMOVE starts the next one), first probe per instance, New Year
+// crossings, and at the end the year and the header clock offset (time.ts).
+// Since only the replay is sequential, a log split across threads gives the
+// same result as one read in one pass.
+//
+// New Year crossings are counted between the lines that yield facts: a klog
+// header with no year cannot say which year it is, and only the lines the
+// table reads have their header parsed.
+import fs from 'node:fs';
 import type { IngestWarning, KubeletLogResult, KubeletPod, Micros, PodStartup, ProbeEvent } from '../../../lib/model';
-import { maybeGunzip } from './gunzip';
-import { parseJsonLine } from './json';
-import { parseKlogHeader, parseStructured } from './klog';
-import { PodRegistry, keep, type PodInstance } from './pods';
-import { stripPrefixes } from './prefix';
-import { PROBE_RULES, allMarkers, scannerNeedles, type Match, type ProbeRule, type StartupFigures } from './probes';
-import type { LogRecord } from './record';
-import { LineScanner } from './scanner';
-import {
-  YearBumper,
-  headerFromParts,
-  lineTimeToMicros,
-  resolveClock,
-  type DatedFact,
-  type HeaderTime,
-  type LineTime,
-} from './time';
+import { forEachFact, type Fact, type FactsData } from './facts';
+import { gunzip, maybeGunzip, type Decompressed } from './gunzip';
+import { readPieces } from './parallel';
+import { streamFacts } from './pieces';
+import { PodRegistry, type PodInstance } from './pods';
+import { PROBE_RULES, type Match, type StartupFigures } from './probes';
+import { BLOCK_BYTES } from './scanner';
+import { YearBumper, headerToMicros, resolveClock, type DatedFact, type HeaderTime } from './time';
 
 export interface ReadKubeletLogOptions {
   /** Named in warnings. */
@@ -33,22 +35,31 @@ export interface ReadKubeletLogOptions {
   includeSystemPods?: boolean;
   /** Longer lines are skipped (default 256 KiB). */
   maxLineBytes?: number;
+  /** Plain files at least this big are read by worker threads too, in pieces (default 96 MiB; readKubeletLogFile). */
+  splitBytes?: number;
+  /** Size of those pieces (default 32 MiB). */
+  pieceBytes?: number;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
+const MIB = 1024 * 1024;
+const DEFAULT_SPLIT_BYTES = 96 * MIB;
+const DEFAULT_PIECE_BYTES = 32 * MIB;
 /** podStartSLOduration beyond a day, or negative, is the kubelet bug that logs -9.22e+09. */
 const ABSURD_STARTUP_S = 86_400;
 
-interface Candidate {
+/** A probe's moment: absolute (`abs`), or its line's klog header (month, day, µs of the day, New Years crossed before it). */
+interface Candidate extends HeaderTime {
   rank: number;
-  time: LineTime;
   line: number;
+  offset: number;
+  abs: Micros | undefined;
 }
 
 interface InstanceState {
   probes: Map<string, Candidate>;
-  /** Matches so far of rules whose n-th match is the n-th probe. */
-  sequence: Map<ProbeRule, number>;
+  /** Matches so far of rules (by index) whose n-th match is the n-th probe. */
+  sequence: Map<number, number>;
   startup?: StartupFigures & { line: number };
 }
 
@@ -58,10 +69,8 @@ interface PendingUid {
   candidate: Candidate;
 }
 
-const NEEDLES = scannerNeedles(PROBE_RULES);
-const MARKERS = allMarkers(PROBE_RULES);
-
-class KubeletLogReader {
+/** The facts of a log, piece by piece in order, to pod instances and their probes. */
+class Replay {
   readonly registry = new PodRegistry();
   private readonly states = new Map<PodInstance, InstanceState>();
   private readonly bumper = new YearBumper();
@@ -69,56 +78,65 @@ class KubeletLogReader {
   private unpaired: DatedFact | undefined;
   private firstHeader: HeaderTime | undefined;
   private readonly pending: PendingUid[] = [];
-  unreadable = 0;
+  private lines = 0;
+  private skipped = 0;
+  // The line being replayed: its number and time.
+  private line = -1;
+  private json = false;
+  private month = 0;
+  private day = 0;
+  private time = 0;
+  private bump = 0;
 
-  onLine(text: string, line: number): void {
-    if (!MARKERS.some((m) => text.includes(m))) return;
-    const body = stripPrefixes(text);
-    let time: LineTime;
-    let header: HeaderTime | undefined;
-    let legacy: string | undefined;
-    let rec: LogRecord | undefined;
-    if (body.charCodeAt(0) === 0x7b) {
-      const json = parseJsonLine(body);
-      if (!json) {
-        this.unreadable++;
-        return;
+  piece(d: FactsData): void {
+    const base = this.lines;
+    forEachFact(d, (f: Fact) => {
+      const line = base + f.line;
+      // Once per line, as its first fact comes: its time, and what it says about the year.
+      if (line !== this.line) {
+        const { month, day, time } = f.stamp;
+        this.line = line;
+        this.json = month === 0;
+        this.month = month;
+        this.day = day;
+        this.time = time;
+        if (this.json) this.unpaired ??= { at: time };
+        else {
+          this.bump = this.bumper.next(month);
+          this.firstHeader ??= { month, day, usOfDay: time, bump: this.bump };
+        }
       }
-      if (json.at === undefined) return;
-      rec = json.record;
-      time = { abs: json.at };
-      this.unpaired ??= { at: json.at };
-    } else {
-      const k = parseKlogHeader(body);
-      if (!k) return;
-      header = headerFromParts(k.month, k.day, k.hh, k.mm, k.ss, k.us, this.bumper.next(k.month));
-      this.firstHeader ??= header;
-      time = { header };
-      if (k.message.charCodeAt(0) === 0x22) rec = parseStructured(k.message);
-      else legacy = k.message;
-    }
-    for (const rule of PROBE_RULES) {
-      if (!rule.markers.some((m) => body.includes(m))) continue;
-      const m = legacy !== undefined ? rule.legacy?.(legacy) : rec ? rule.record?.(rec) : undefined;
-      if (m) this.apply(rule, m, time, header, line);
-    }
+      this.apply(f.rule, f.match, line, f.offset);
+    });
+    this.lines += d.lines;
+    this.skipped += d.skipped;
   }
 
-  private apply(rule: ProbeRule, m: Match, lineTime: LineTime, header: HeaderTime | undefined, line: number): void {
+  private apply(rule: number, m: Match, line: number, offset: number): void {
+    const row = PROBE_RULES[rule];
     if (m.dated !== undefined) {
-      if (header) this.paired.push({ at: m.dated, header });
+      if (!this.json) this.paired.push({ at: m.dated, header: { month: this.month, day: this.day, usOfDay: this.time, bump: this.bump } });
       else this.unpaired ??= { at: m.dated };
     }
-    const candidate: Candidate = { rank: rule.rank, time: m.at !== undefined ? { abs: m.at } : lineTime, line };
-    const probe = m.probe ?? rule.probe;
+    const candidate: Candidate = {
+      rank: row.rank,
+      line,
+      offset,
+      abs: m.at ?? (this.json ? this.time : undefined),
+      month: this.month,
+      day: this.day,
+      usOfDay: this.time,
+      bump: this.bump,
+    };
+    const probe = m.probe === undefined ? row.probe : m.probe;
     if (m.uidOnly !== undefined && typeof probe === 'string') {
       const inst = this.registry.byUidOnly(m.uidOnly);
       if (inst) this.record(inst, rule, probe, candidate);
-      else this.pending.push({ uid: keep(m.uidOnly), probe: keep(probe), candidate });
+      else this.pending.push({ uid: m.uidOnly, probe, candidate });
     }
     for (const ref of m.pods) {
-      const inst = rule.lifecycle === 'add' ? this.registry.add(ref, m.source === 'file') : this.registry.resolve(ref);
-      if (rule.lifecycle === 'remove') inst.removed = true;
+      const inst = m.lifecycle === 'add' ? this.registry.add(ref, m.source === 'file') : this.registry.resolve(ref);
+      if (m.lifecycle === 'remove') inst.removed = true;
       if (probe !== null) this.record(inst, rule, probe, candidate);
       if (m.startup) {
         const st = this.stateOf(inst);
@@ -136,7 +154,7 @@ class KubeletLogReader {
     return st;
   }
 
-  private record(inst: PodInstance, rule: ProbeRule, probe: string | readonly string[], c: Candidate): void {
+  private record(inst: PodInstance, rule: number, probe: string | readonly string[], c: Candidate): void {
     const st = this.stateOf(inst);
     let name: string;
     if (typeof probe === 'string') name = probe;
@@ -147,21 +165,15 @@ class KubeletLogReader {
       name = probe[n];
     }
     const prev = st.probes.get(name);
-    if (!prev || c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) {
-      st.probes.set(prev ? name : keep(name), c);
-    }
+    if (!prev || c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) st.probes.set(name, c);
   }
 
-  finish(
-    opts: ReadKubeletLogOptions,
-    totals: { lines: number; skipped: number },
-    early: IngestWarning[],
-  ): KubeletLogResult {
+  finish(opts: ReadKubeletLogOptions, early: IngestWarning[]): KubeletLogResult {
     const warnings = [...early];
     let unresolved = 0;
     for (const p of this.pending) {
       const inst = this.registry.byUidOnly(p.uid);
-      if (inst) this.record(inst, { probe: p.probe, rank: p.candidate.rank, markers: [] }, p.probe, p.candidate);
+      if (inst) this.record(inst, -1, p.probe, p.candidate);
       else unresolved++;
     }
     if (unresolved > 0) {
@@ -187,7 +199,12 @@ class KubeletLogReader {
       const st = this.states.get(inst);
       if (!st || (!opts.includeSystemPods && (inst.system || inst.static))) continue;
       for (const [probe, c] of st.probes) {
-        events.push({ probe, pod: inst.pod, ...uid, instance: inst.instance, time: lineTimeToMicros(c.time, clock), source: 'kubelet', line: c.line });
+        const time = c.abs ?? headerToMicros(c, clock.year) - clock.offsetUs;
+        events.push(
+          inst.uid !== undefined
+            ? { probe, pod: inst.pod, uid: inst.uid, instance: inst.instance, time, source: 'kubelet', line: c.line, offset: c.offset }
+            : { probe, pod: inst.pod, instance: inst.instance, time, source: 'kubelet', line: c.line, offset: c.offset },
+        );
       }
       if (st.startup) {
         const { sloDuration, e2eDuration, line } = st.startup;
@@ -216,8 +233,8 @@ class KubeletLogReader {
       events,
       podStartups,
       pods,
-      lines: totals.lines,
-      skipped: totals.skipped + this.unreadable,
+      lines: this.lines,
+      skipped: this.skipped,
       offsetUs: clock.offsetUs,
       year: clock.year,
       warnings,
@@ -225,26 +242,60 @@ class KubeletLogReader {
   }
 }
 
+function replay(pieces: readonly FactsData[], opts: ReadKubeletLogOptions, warnings: IngestWarning[]): KubeletLogResult {
+  const r = new Replay();
+  for (const p of pieces) r.piece(p);
+  return r.finish(opts, warnings);
+}
+
 /**
  * Reads one kubelet log (klog text, structured or legacy, or JSON logging;
- * any of the prefixes of prefix.ts; plain or gzip). Never throws on bad
- * input: unreadable lines are counted in `skipped`, problems become warnings.
+ * any of the prefixes of prefix.ts; plain or gzip) from a stream. Never throws
+ * on bad input: unreadable lines are counted in `skipped`, problems become
+ * warnings.
  */
 export async function readKubeletLog(input: AsyncIterable<Buffer>, opts: ReadKubeletLogOptions): Promise<KubeletLogResult> {
-  const reader = new KubeletLogReader();
-  const source = maybeGunzip(input);
+  return readDecompressed(maybeGunzip(input), opts);
+}
+
+async function readDecompressed(source: Decompressed, opts: ReadKubeletLogOptions): Promise<KubeletLogResult> {
   const warnings: IngestWarning[] = [];
-  const scanner = new LineScanner(
-    { markers: NEEDLES, maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES },
-    (text, line) => reader.onLine(text, line),
+  const facts = await streamFacts(source.chunks, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, (message) =>
+    warnings.push({ file: opts.file, message }),
   );
-  try {
-    for await (const chunk of source.chunks) scanner.push(chunk);
-  } catch (e) {
-    warnings.push({ file: opts.file, message: `read error, kept what was read: ${(e as Error).message}` });
-  }
-  const totals = scanner.end();
   const gz = source.error();
   if (gz) warnings.push({ file: opts.file, message: gz });
-  return reader.finish(opts, totals, warnings);
+  return replay([facts], opts, warnings);
+}
+
+function isGzip(fd: number): boolean {
+  const magic = Buffer.alloc(2);
+  return fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+/**
+ * Reads one kubelet log file, like readKubeletLog but faster: a plain file is
+ * read through one reused buffer (a big one by worker threads too, in pieces);
+ * gzip is inflated in large chunks, in this thread (it cannot be split).
+ * Throws only when the file cannot be opened.
+ */
+export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptions): Promise<KubeletLogResult> {
+  const fd = fs.openSync(file, 'r');
+  let size: number;
+  let gzip: boolean;
+  try {
+    size = fs.fstatSync(fd).size;
+    gzip = isGzip(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (gzip) return readDecompressed(gunzip(fs.createReadStream(file, { highWaterMark: BLOCK_BYTES })), opts);
+  const pieceBytes = Math.max(1, opts.pieceBytes ?? DEFAULT_PIECE_BYTES);
+  const split = size >= (opts.splitBytes ?? DEFAULT_SPLIT_BYTES) && size > pieceBytes;
+  const pieces = await readPieces(file, size, {
+    pieceBytes: split ? pieceBytes : Math.max(size, 1),
+    threads: split,
+    maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+  });
+  return replay(pieces, opts, []);
 }

@@ -7,6 +7,20 @@ export interface LogRecord {
   get(key: string): unknown;
   /** The value's text when the line wrote it as text (cheap: no JSON parsing); undefined otherwise. */
   raw(key: string): string | undefined;
+  /** Something derived from the record, made once however many rows of the table ask for it. */
+  memo<T>(key: string, make: () => T): T;
+}
+
+/** The memo of a record. */
+export class Memo {
+  private memos: Map<string, unknown> | undefined;
+  memo<T>(key: string, make: () => T): T {
+    this.memos ??= new Map();
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = make();
+    this.memos.set(key, v);
+    return v;
+  }
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -16,9 +16,6 @@ export interface HeaderTime {
   bump: number;
 }
 
-/** When a line happened: in header time, or an absolute UTC instant the line itself carries. */
-export type LineTime = { header: HeaderTime } | { abs: Micros };
-
 /** A dated UTC instant printed by the line; paired with its header time when the line has one. */
 export interface DatedFact {
   at: Micros;
@@ -34,10 +31,6 @@ export interface Clock {
 
 export function headerToMicros(h: HeaderTime, baseYear: number): Micros {
   return Date.UTC(baseYear + h.bump, h.month - 1, h.day) * 1000 + h.usOfDay;
-}
-
-export function headerFromParts(month: number, day: number, hh: number, mm: number, ss: number, us: number, bump: number): HeaderTime {
-  return { month, day, usOfDay: ((hh * 60 + mm) * 60 + ss) * 1_000_000 + us, bump };
 }
 
 /** Tracks New Year crossings: a month that falls by half a year or more starts a new year. */
@@ -103,10 +96,6 @@ export function resolveClock(inp: ClockInputs): { clock: Clock; warnings: Ingest
     clock: { year, offsetUs: 0 },
     warnings: [{ file: inp.file, message: `no dated line, year or reference time: assumed ${year} and UTC for klog headers` }],
   };
-}
-
-export function lineTimeToMicros(t: LineTime, clock: Clock): Micros {
-  return 'abs' in t ? t.abs : headerToMicros(t.header, clock.year) - clock.offsetUs;
 }
 
 /** Epoch time as logged (seconds, ms, µs or ns; told apart by magnitude) to µs. */

@@ -1,0 +1,43 @@
+// One candidate line (the scanner found markers of some rows in its bytes) to
+// facts: strip the prefixes, read the klog header or the JSON record, run the
+// rows the line can match, each once, in table order.
+import type { FactLog, LineStamp } from './facts';
+import { parseJsonLine } from './json';
+import { parseKlogHeader, parseStructured } from './klog';
+import { stripPrefixes } from './prefix';
+import { PROBE_RULES } from './probes';
+import type { LogRecord } from './record';
+
+const stamp: LineStamp = { month: 0, day: 0, time: 0 };
+
+export function matchLine(text: string, line: number, offset: number, rows: number, out: FactLog): void {
+  const body = stripPrefixes(text);
+  let legacy: string | undefined;
+  let rec: LogRecord | undefined;
+  if (body.charCodeAt(0) === 0x7b) {
+    const json = parseJsonLine(body);
+    if (!json) {
+      out.skipped++;
+      return;
+    }
+    if (json.at === undefined) return;
+    rec = json.record;
+    stamp.month = 0;
+    stamp.day = 0;
+    stamp.time = json.at;
+  } else {
+    const k = parseKlogHeader(body);
+    if (!k) return;
+    stamp.month = k.month;
+    stamp.day = k.day;
+    stamp.time = ((k.hh * 60 + k.mm) * 60 + k.ss) * 1_000_000 + k.us;
+    if (k.message.charCodeAt(0) === 0x22) rec = parseStructured(k.message);
+    else legacy = k.message;
+  }
+  for (let r = 0, bits = rows; bits !== 0; r++, bits >>>= 1) {
+    if ((bits & 1) === 0) continue;
+    const rule = PROBE_RULES[r];
+    const m = legacy !== undefined ? rule.legacy?.(legacy) : rec ? rule.record?.(rec) : undefined;
+    if (m) out.push(r, m, stamp, line, offset);
+  }
+}

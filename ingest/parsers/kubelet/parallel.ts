@@ -1,0 +1,116 @@
+// A big plain log read by all cores: the file is cut into pieces (pieces.ts)
+// that this thread and worker threads take one at a time from a shared
+// counter, so a worker that starts late, or a busy core, just takes fewer.
+// Each piece comes back as facts; the reader replays them in piece order.
+// A worker that cannot start or fails leaves its pieces to this thread.
+//
+// The worker's entry is kubelet-worker.js next to this module once compiled
+// (a bundle must emit it next to itself under that name); from TypeScript
+// sources (tsx, vitest) it is kubelet-worker.ts, loaded through tsx, which a
+// worker thread must register itself on Node 20.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FactsData } from './facts';
+import { readPiece } from './pieces';
+
+export interface PieceJob {
+  file: string;
+  size: number;
+  pieces: number;
+  pieceBytes: number;
+  maxLineBytes: number;
+  /** Int32: the next piece to take (Atomics.add). */
+  counter: SharedArrayBuffer;
+}
+
+/** What a worker posts for each piece it read. */
+export interface PieceMessage {
+  piece: number;
+  facts: FactsData;
+}
+
+export interface ReadPiecesOptions {
+  pieceBytes: number;
+  maxLineBytes: number;
+  /** Let worker threads take pieces too. */
+  threads: boolean;
+  /** How many workers at most (default: one per core but this one). */
+  workers?: number;
+}
+
+function tsxEsmApi(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pkg = require.resolve('tsx/package.json');
+    const entry = (require('tsx/package.json') as { exports?: Record<string, { import?: { default?: string } }> }).exports?.['./esm/api']?.import?.default;
+    return entry ? pathToFileURL(path.join(path.dirname(pkg), entry)).href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How to start a worker from here, or undefined when it cannot be. */
+export function workerEntry(): { entry: URL | string; eval: boolean } | undefined {
+  const js = new URL('./kubelet-worker.js', import.meta.url);
+  if (js.protocol === 'file:' && fs.existsSync(fileURLToPath(js))) return { entry: js, eval: false };
+  const ts = new URL('./kubelet-worker.ts', import.meta.url);
+  const api = tsxEsmApi();
+  if (ts.protocol !== 'file:' || !fs.existsSync(fileURLToPath(ts)) || !api) return undefined;
+  return {
+    entry: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts.href)}); });`,
+    eval: true,
+  };
+}
+
+/** Starts a worker on the job; resolves when it ends, whatever the way. */
+function runWorker(job: PieceJob, onPiece: (index: number, facts: FactsData) => void): Promise<void> | undefined {
+  const how = workerEntry();
+  if (!how) return undefined;
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(how.entry, { eval: how.eval, workerData: job });
+    } catch {
+      resolve();
+      return;
+    }
+    worker.on('message', (m: PieceMessage) => onPiece(m.piece, m.facts));
+    worker.on('error', () => resolve());
+    worker.on('exit', () => resolve());
+  });
+}
+
+/** The pieces of a plain file read into facts, in file order. */
+export async function readPieces(file: string, size: number, opts: ReadPiecesOptions): Promise<FactsData[]> {
+  const pieces = Math.max(1, Math.ceil(size / opts.pieceBytes));
+  const results: (FactsData | undefined)[] = new Array(pieces);
+  const counter = new SharedArrayBuffer(4);
+  const job: PieceJob = { file, size, pieces, pieceBytes: opts.pieceBytes, maxLineBytes: opts.maxLineBytes, counter };
+  const workers: Promise<void>[] = [];
+  if (opts.threads && pieces > 1) {
+    const n = Math.min(pieces - 1, opts.workers ?? Math.max(1, os.availableParallelism() - 1));
+    for (let i = 0; i < n; i++) {
+      const w = runWorker(job, (index, facts) => (results[index] = facts));
+      if (w) workers.push(w);
+    }
+  }
+  const fd = fs.openSync(file, 'r');
+  try {
+    const taken = new Int32Array(counter);
+    // Between pieces, let the workers' messages in (and anyone else waiting on this thread).
+    for (let i = Atomics.add(taken, 0, 1); i < pieces; i = Atomics.add(taken, 0, 1)) {
+      results[i] = readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes);
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(workers);
+    // Pieces a failed worker took and never gave back.
+    for (let i = 0; i < pieces; i++) results[i] ??= readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return results as FactsData[];
+}
