@@ -190,4 +190,27 @@ describe('readKubeletLog: every encoding', () => {
       { file: 'kubelet.log', message: '1 NodeTracing probes name a pod uid seen nowhere else in the log: dropped' },
     ]);
   });
+
+  it('counts a JSON line that does not parse as unreadable when it could hold a probe, and only then', async () => {
+    const add = '{"ts":1655581354264.5642,"caller":"kubelet/kubelet.go:2092","msg":"SyncLoop ADD","v":2,"source":"api","pods":[{"name":"a","namespace":"b"}]}';
+    const housekeeping = '{"ts":1655581355264.5642,"caller":"kubelet/kubelet.go:2442","msg":"SyncLoop (housekeeping)","v":4}';
+    const r = await readBuffer(Buffer.from([add, housekeeping.slice(0, 70), add.slice(0, 100), housekeeping].join('\n')));
+    expect(r.lines).toBe(4);
+    expect(r.skipped).toBe(1);
+    expect(r.events.map((e) => [e.probe, e.line])).toEqual([['pod_config_change', 1]]);
+  });
+
+  it('moves to the next year between two facts with only housekeeping between them', async () => {
+    const log = [
+      'I1231 23:59:50.000000    1234 kubelet.go:2474] "SyncLoop ADD" source="api" pods=["ny/a"]',
+      'I1231 23:59:58.000000    1234 kubelet.go:2442] "SyncLoop (housekeeping)"',
+      'I0101 00:00:00.000000    1234 kubelet.go:2442] "SyncLoop (housekeeping)"',
+      'I0101 00:00:02.000000    1234 kubelet.go:2474] "SyncLoop ADD" source="api" pods=["ny/b"]',
+    ].join('\n');
+    const r = await readBuffer(Buffer.from(log), { year: 2024 });
+    expect(r.events.map((e) => [e.pod, new Date(e.time / 1000).toISOString()])).toEqual([
+      ['ny/a', '2024-12-31T23:59:50.000Z'],
+      ['ny/b', '2025-01-01T00:00:02.000Z'],
+    ]);
+  });
 });

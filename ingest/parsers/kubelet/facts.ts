@@ -45,6 +45,8 @@ export interface FactsData {
   pods: Int32Array<ArrayBuffer>[];
   strings: string[];
   count: number;
+  /** The first line holding an anchor that reads as klog or JSON, facts or not. */
+  first?: FirstLine;
   /** Lines read, and unreadable ones (binary, oversized, JSON that does not parse). */
   lines: number;
   skipped: number;
@@ -60,6 +62,10 @@ export interface LineStamp {
   month: number;
   day: number;
   time: number;
+}
+
+export interface FirstLine extends LineStamp {
+  line: number;
 }
 
 class Writer<A extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>> {
@@ -101,6 +107,7 @@ export class FactLog {
   private readonly strings: string[] = [];
   private readonly ids = new Map<string, number>();
   private count = 0;
+  first: FirstLine | undefined;
   lines = 0;
   skipped = 0;
 
@@ -161,6 +168,7 @@ export class FactLog {
       pods: this.pods.chunks,
       strings: this.strings,
       count: this.count,
+      ...(this.first ? { first: this.first } : {}),
       lines: this.lines,
       skipped: this.skipped,
     };

@@ -40,6 +40,14 @@ export interface ReadPiecesOptions {
   threads: boolean;
   /** How many workers at most (default: one per core but this one). */
   workers?: number;
+  /** Whether this thread takes pieces too (default true; false leaves all to the workers, if any start). */
+  inThisThread?: boolean;
+}
+
+export interface Pieces {
+  facts: FactsData[];
+  /** How many pieces worker threads read. */
+  byWorkers: number;
 }
 
 function tsxEsmApi(): string | undefined {
@@ -85,16 +93,20 @@ function runWorker(job: PieceJob, onPiece: (index: number, facts: FactsData) => 
 }
 
 /** The pieces of a plain file read into facts, in file order. */
-export async function readPieces(file: string, size: number, opts: ReadPiecesOptions): Promise<FactsData[]> {
+export async function readPieces(file: string, size: number, opts: ReadPiecesOptions): Promise<Pieces> {
   const pieces = Math.max(1, Math.ceil(size / opts.pieceBytes));
   const results: (FactsData | undefined)[] = new Array(pieces);
   const counter = new SharedArrayBuffer(4);
   const job: PieceJob = { file, size, pieces, pieceBytes: opts.pieceBytes, maxLineBytes: opts.maxLineBytes, counter };
   const workers: Promise<void>[] = [];
+  let byWorkers = 0;
   if (opts.threads && pieces > 1) {
-    const n = Math.min(pieces - 1, opts.workers ?? Math.max(1, os.availableParallelism() - 1));
+    const n = Math.min(pieces, opts.workers ?? Math.max(1, os.availableParallelism() - 1));
     for (let i = 0; i < n; i++) {
-      const w = runWorker(job, (index, facts) => (results[index] = facts));
+      const w = runWorker(job, (index, facts) => {
+        results[index] = facts;
+        byWorkers++;
+      });
       if (w) workers.push(w);
     }
   }
@@ -102,7 +114,7 @@ export async function readPieces(file: string, size: number, opts: ReadPiecesOpt
   try {
     const taken = new Int32Array(counter);
     // Between pieces, let the workers' messages in (and anyone else waiting on this thread).
-    for (let i = Atomics.add(taken, 0, 1); i < pieces; i = Atomics.add(taken, 0, 1)) {
+    for (let i = opts.inThisThread === false && workers.length ? pieces : Atomics.add(taken, 0, 1); i < pieces; i = Atomics.add(taken, 0, 1)) {
       results[i] = readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes);
       await new Promise((r) => setImmediate(r));
     }
@@ -112,5 +124,5 @@ export async function readPieces(file: string, size: number, opts: ReadPiecesOpt
   } finally {
     fs.closeSync(fd);
   }
-  return results as FactsData[];
+  return { facts: results as FactsData[], byWorkers };
 }

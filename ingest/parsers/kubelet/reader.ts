@@ -10,12 +10,15 @@
 // Since only the replay is sequential, a log split across threads gives the
 // same result as one read in one pass.
 //
-// New Year crossings are counted between the lines that yield facts: a klog
-// header with no year cannot say which year it is, and only the lines the
-// table reads have their header parsed.
+// What changed with reading on bytes, on purpose: New Year crossings are
+// counted between the log's first line holding a marker and the lines that
+// yield facts (only those have their header parsed), so facts more than half a
+// year apart with the crossing between them come out a year early; and a line
+// that does not parse as JSON is counted as unreadable only when it could
+// yield a probe.
 import fs from 'node:fs';
 import type { IngestWarning, KubeletLogResult, KubeletPod, Micros, PodStartup, ProbeEvent } from '../../../lib/model';
-import { forEachFact, type Fact, type FactsData } from './facts';
+import { forEachFact, type Fact, type FactsData, type LineStamp } from './facts';
 import { gunzip, maybeGunzip, type Decompressed } from './gunzip';
 import { readPieces } from './parallel';
 import { streamFacts } from './pieces';
@@ -39,6 +42,8 @@ export interface ReadKubeletLogOptions {
   splitBytes?: number;
   /** Size of those pieces (default 32 MiB). */
   pieceBytes?: number;
+  /** Worker threads for a split file (default: one per core but this one; 0: pieces read in this thread). */
+  workers?: number;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
@@ -90,26 +95,29 @@ class Replay {
 
   piece(d: FactsData): void {
     const base = this.lines;
+    // The log's first line holding a marker sets its first header, facts or not.
+    if (this.line === -1 && d.first) this.feed(base + d.first.line, d.first);
     forEachFact(d, (f: Fact) => {
       const line = base + f.line;
-      // Once per line, as its first fact comes: its time, and what it says about the year.
-      if (line !== this.line) {
-        const { month, day, time } = f.stamp;
-        this.line = line;
-        this.json = month === 0;
-        this.month = month;
-        this.day = day;
-        this.time = time;
-        if (this.json) this.unpaired ??= { at: time };
-        else {
-          this.bump = this.bumper.next(month);
-          this.firstHeader ??= { month, day, usOfDay: time, bump: this.bump };
-        }
-      }
+      if (line !== this.line) this.feed(line, f.stamp);
       this.apply(f.rule, f.match, line, f.offset);
     });
     this.lines += d.lines;
     this.skipped += d.skipped;
+  }
+
+  /** A new line: its time, and what it says about the year. */
+  private feed(line: number, { month, day, time }: LineStamp): void {
+    this.line = line;
+    this.json = month === 0;
+    this.month = month;
+    this.day = day;
+    this.time = time;
+    if (this.json) this.unpaired ??= { at: time };
+    else {
+      this.bump = this.bumper.next(month);
+      this.firstHeader ??= { month, day, usOfDay: time, bump: this.bump };
+    }
   }
 
   private apply(rule: number, m: Match, line: number, offset: number): void {
@@ -294,8 +302,9 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
   const split = size >= (opts.splitBytes ?? DEFAULT_SPLIT_BYTES) && size > pieceBytes;
   const pieces = await readPieces(file, size, {
     pieceBytes: split ? pieceBytes : Math.max(size, 1),
-    threads: split,
+    threads: split && opts.workers !== 0,
+    ...(opts.workers ? { workers: opts.workers } : {}),
     maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
   });
-  return replay(pieces, opts, []);
+  return replay(pieces.facts, opts, []);
 }

@@ -30,8 +30,13 @@ export interface ScanTotals {
   skipped: number;
 }
 
-/** A line that can match the rows (a bit mask over the table) of the probe table: its text without the line break, 1-based number, byte offset. */
-export type LineHandler = (text: string, line: number, offset: number, rows: number) => void;
+/**
+ * A line that can match the rows (a bit mask over the table) of the probe
+ * table: its text without the line break, 1-based number, byte offset. Until
+ * the handler returns false, it also gets the lines that hold an anchor but
+ * match no row (rows 0).
+ */
+export type LineHandler = (text: string, line: number, offset: number, rows: number) => boolean;
 
 export const BLOCK_BYTES = 4 * 1024 * 1024;
 const NL = 0x0a;
@@ -68,6 +73,8 @@ export class LineScanner {
   private readonly limit: number;
   /** Inside a line that already passed the cap: drop bytes up to its end. */
   private dropping = false;
+  /** The handler still wants lines that match no row. */
+  private rowless = true;
   /** The piece's last line was read. */
   private finished = false;
   private lines = 0;
@@ -249,7 +256,7 @@ export class LineScanner {
           if (!held) rows &= ~(1 << r);
         }
       }
-      if (rows !== 0) this.onLine(buf.toString('utf8', p, nl > p && buf[nl - 1] === CR ? nl - 1 : nl), line, this.base + p, rows);
+      if (rows !== 0 || this.rowless) this.rowless = this.onLine(buf.toString('utf8', p, nl > p && buf[nl - 1] === CR ? nl - 1 : nl), line, this.base + p, rows);
       p = nl + 1;
     }
   }
