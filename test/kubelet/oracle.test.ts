@@ -20,11 +20,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseKlogHeader, parseStructured } from '../../ingest/parsers/kubelet/klog';
 import { readPieces } from '../../ingest/parsers/kubelet/parallel';
+import { stripPrefixes } from '../../ingest/parsers/kubelet/prefix';
 import { readKubeletLog, readKubeletLogFile, type ReadKubeletLogOptions } from '../../ingest/parsers/kubelet/reader';
 import type { KubeletLogResult } from '../../lib/model';
 import { FIXTURES, chunksOf, fixture } from './helpers';
-import { line, type Encoding, type Pod, type Say } from './log-shapes';
+import { PREFIXES, line, type Encoding, type Pod, type Say } from './log-shapes';
+import { parseKlogHeader as oracleHeader, parseStructured as oracleStructured } from './oracle/klog';
+import { stripPrefixes as oracleStrip } from './oracle/prefix';
 import { readKubeletLog as oracleRead } from './oracle/reader';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-kubelet-oracle-'));
@@ -279,5 +283,89 @@ describe('dates far apart', () => {
     const s = fc.sample(scenario, { seed: 3, numRuns: 1 })[0];
     const log = generate({ ...s, enc: 'structured', start: Date.UTC(2025, 1, 1), steps: Array.from({ length: 30 }, (_, i) => ({ who: i % 4, what: 20, dt: i === 15 ? YEAR_US / 1000 / 5 : 1000, prefix: 0, garbage: 50 })) });
     await expectLikeOracle(log, { file: 'kubelet.log' });
+  });
+});
+
+// ------------------------------------------------------------ the parts
+
+
+const two = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => String(n).padStart(2, '0'));
+const header = fc
+  .tuple(
+    fc.constantFrom('I', 'W', 'E', 'F', 'I', 'X'),
+    fc.oneof({ weight: 5, arbitrary: fc.tuple(two(1, 12), two(1, 31)) }, { weight: 1, arbitrary: fc.tuple(two(0, 13), two(0, 32)) }).map(([m, d]) => m + d),
+    fc.tuple(two(0, 23), two(0, 59), two(0, 59), fc.stringMatching(/^\d{6}$/)).map(([h, m, sec, us]) => ` ${h}:${m}:${sec}.${us}`),
+    fc.constantFrom(' ', '    ', '    ', '\t', '\u00a0', '\u2003', ''),
+    fc.constantFrom('1843', '202', '1843', '', '12a'),
+    fc.constantFrom(' ', '  ', ' ', '\u3000', ''),
+    fc.constantFrom('kubelet.go:2474', 'a:1:23', 'kubelet.go:2474', ':12', 'x:', 'util.go:30', 'f g.go:1', 'k]s.go:2'),
+    fc.constantFrom('] ', ']', '] ', ' ]', '', ']  '),
+    fc.string({ maxLength: 30 }),
+  )
+  .map((parts) => parts.join(''));
+const mutate = (s: string) =>
+  fc.tuple(fc.nat(), fc.nat(8), fc.string({ unit: 'binary', maxLength: 4 })).map(([i, n, ins]) => {
+    const at = i % (s.length + 1);
+    return s.slice(0, at) + ins + s.slice(at + n);
+  });
+
+const PREFIXES_SAMPLE = PREFIXES.map((p) => p(Date.UTC(2025, 2, 6, 4, 31, 21) * 1000));
+const prefixed = fc.tuple(fc.constantFrom(...PREFIXES_SAMPLE), header).map(([p, h]) => p + h);
+
+describe('the parts that no longer run regular expressions read lines as the old ones did', () => {
+  it('klog headers', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(fc.oneof({ weight: 6, arbitrary: header }, { weight: 2, arbitrary: header.chain(mutate) }, { weight: 1, arbitrary: fc.string() }), (text) => {
+        const old = oracleHeader(text);
+        const got = parseKlogHeader(text);
+        expect(got).toEqual(old && { month: old.month, day: old.day, usOfDay: ((old.hh * 60 + old.mm) * 60 + old.ss) * 1e6 + old.us, message: old.message });
+        if (old) read++;
+      }),
+      { numRuns: 5000 },
+    );
+    // Headers that read, not only ones that do not.
+    expect(read).toBeGreaterThan(250);
+  });
+
+  it('prefixes', () => {
+    let stripped = 0;
+    fc.assert(
+      fc.property(fc.oneof(prefixed, prefixed.chain(mutate), fc.string()), (text) => {
+        expect(stripPrefixes(text)).toBe(oracleStrip(text));
+        if (oracleStrip(text) !== text) stripped++;
+      }),
+      { numRuns: 5000 },
+    );
+    expect(stripped).toBeGreaterThan(1000);
+  });
+
+  it('structured records, whatever keys are asked for in whatever order', () => {
+    let found = 0;
+    const record = fc
+      .array(
+        fc.tuple(
+          fc.constantFrom('pod', 'pods', 'event', 'status', 'source', 'podUID', 'a b', '', 'x\u00a0y'),
+          fc.constantFrom('"density/pod-1"', '"a\\"b"', '["ns/a","ns/b"]', '[ns/a ns/b]', '{"ID":"u","Type":"ContainerStarted"}', '&{ID:u Type:ContainerStarted}', 'plain', '"unterminated', '{"open":', '"\\x00"'),
+        ),
+        { maxLength: 6 },
+      )
+      .map((pairs) => `"SyncLoop ADD"` + pairs.map(([k, v]) => ` ${k}=${v}`).join(''));
+    fc.assert(
+      fc.property(fc.oneof(record, record.chain(mutate)), fc.shuffledSubarray(['pod', 'pods', 'event', 'status', 'source', 'podUID', 'nope']), (text, keys) => {
+        const old = oracleStructured(text);
+        const got = parseStructured(text);
+        expect(got === undefined).toBe(old === undefined);
+        if (!old || !got) return;
+        expect(got.msg).toBe(old.msg);
+        for (const k of keys) {
+          expect(got.raw(k)).toEqual(old.raw(k));
+          expect(got.get(k)).toEqual(old.get(k));
+          if (old.raw(k) !== undefined) found++;
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    expect(found).toBeGreaterThan(1000);
   });
 });

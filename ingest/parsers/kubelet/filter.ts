@@ -15,10 +15,16 @@ import type { ProbeRule } from './probes';
 
 export const ANCHOR_BYTES = 7;
 
-export interface MarkerBytes {
-  bytes: Buffer;
-  /** The bit of its row in a row mask. */
-  row: number;
+/**
+ * The markers starting with one anchor, as a tree of their bytes after it:
+ * following a line's bytes from an anchor down the tree collects the rows
+ * whose markers are there, each byte looked at once.
+ */
+export interface MarkerTree {
+  /** Rows (a mask) whose marker ends here. */
+  rows: number;
+  /** The next byte, and the tree after it. */
+  next: [number, MarkerTree][];
 }
 
 export interface ByteFilter {
@@ -26,8 +32,8 @@ export interface ByteFilter {
   anchors: Buffer[];
   /** Per anchor: the rows (mask) one of whose markers starts with it. */
   anchorRows: number[];
-  /** Per anchor: the whole markers starting with it. */
-  markers: MarkerBytes[][];
+  /** Per anchor: its markers. */
+  markers: MarkerTree[];
   /** Distinct requirements. */
   requires: Buffer[];
   /** Per row: indexes into `requires`, empty when the row has none. */
@@ -54,10 +60,19 @@ export function byteFilter(rules: readonly ProbeRule[]): ByteFilter {
         anchorIndex.set(key, a);
         f.anchors.push(Buffer.from(anchor));
         f.anchorRows.push(0);
-        f.markers.push([]);
+        f.markers.push({ rows: 0, next: [] });
       }
       f.anchorRows[a] |= bit;
-      f.markers[a].push({ bytes, row: bit });
+      let node = f.markers[a];
+      for (const b of bytes.subarray(anchor.length)) {
+        let child = node.next.find(([x]) => x === b)?.[1];
+        if (!child) {
+          child = { rows: 0, next: [] };
+          node.next.push([b, child]);
+        }
+        node = child;
+      }
+      node.rows |= bit;
     }
     f.rowRequires.push(
       (rule.requires ?? []).map((req) => {

@@ -1,31 +1,15 @@
 // klog text lines: the header (`I0316 04:31:21.080604     202 kubelet.go:2474] `,
 // no year, no zone) and, for 1.20+ structured messages, the record
 // `"Quoted message" key=value key="v" key={json} key=&{Go struct} pods=[ns/a ns/b]`.
+import { isDigit, isSpace } from './chars';
 import { Memo, type LogRecord } from './record';
 
 export interface KlogLine {
-  severity: string;
   month: number;
   day: number;
-  hh: number;
-  mm: number;
-  ss: number;
-  us: number;
-  /** `kubelet.go:2474` */
-  source: string;
+  /** Time of day in the header, µs. */
+  usOfDay: number;
   message: string;
-}
-
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-
-/** What `\s` matches in a JavaScript regular expression. */
-function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    (c > 0x7f &&
-      (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff))
-  );
 }
 
 const two = (s: string, i: number) => (s.charCodeAt(i) - 0x30) * 10 + s.charCodeAt(i + 1) - 0x30;
@@ -65,17 +49,8 @@ export function parseKlogHeader(text: string): KlogLine | undefined {
   const day = two(text, 3);
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const end = text.charCodeAt(e + 1) === 0x20 ? e + 2 : e + 1;
-  return {
-    severity: text[0],
-    month,
-    day,
-    hh: two(text, 6),
-    mm: two(text, 9),
-    ss: two(text, 12),
-    us: Number(text.slice(15, 21)),
-    source: text.slice(j, e),
-    message: text.slice(end),
-  };
+  const us = two(text, 15) * 10_000 + two(text, 17) * 100 + two(text, 19);
+  return { month, day, usOfDay: ((two(text, 6) * 60 + two(text, 9)) * 60 + two(text, 12)) * 1_000_000 + us, message: text.slice(end) };
 }
 
 /** End (exclusive) of the Go-quoted string starting at `i` (a `"`); -1 when unterminated. */
@@ -139,8 +114,10 @@ function decode(raw: string): unknown {
  * keys wins.
  */
 class KlogRecord extends Memo implements LogRecord {
-  private readonly raws = new Map<string, string>();
-  private readonly decoded = new Map<string, unknown>();
+  // Few pairs per line, so arrays beat maps.
+  private readonly keys: string[] = [];
+  private readonly raws: string[] = [];
+  private decoded: Map<string, unknown> | undefined;
   private at: number;
 
   constructor(
@@ -153,17 +130,18 @@ class KlogRecord extends Memo implements LogRecord {
   }
 
   get(key: string): unknown {
-    if (this.decoded.has(key)) return this.decoded.get(key);
+    if (this.decoded?.has(key)) return this.decoded.get(key);
     const raw = this.raw(key);
     const v = raw === undefined ? undefined : decode(raw);
-    this.decoded.set(key, v);
+    (this.decoded ??= new Map()).set(key, v);
     return v;
   }
 
   raw(key: string): string | undefined {
-    for (;;) {
-      const v = this.raws.get(key);
-      if (v !== undefined || !this.next()) return v;
+    const keys = this.keys;
+    for (let i = 0; ; i++) {
+      if (i === keys.length && !this.next()) return undefined;
+      if (keys[i] === key) return this.raws[i];
     }
   }
 
@@ -175,8 +153,7 @@ class KlogRecord extends Memo implements LogRecord {
     while (i < n && message.charCodeAt(i) === 0x20) i++;
     const eq = message.indexOf('=', i);
     if (i >= n || eq <= i) return this.stop();
-    const key = message.slice(i, eq);
-    for (let k = 0; k < key.length; k++) if (isSpace(key.charCodeAt(k))) return this.stop();
+    for (let k = i; k < eq; k++) if (isSpace(message.charCodeAt(k))) return this.stop();
     let start = eq + 1;
     let end: number;
     const c = message.charCodeAt(start);
@@ -190,7 +167,9 @@ class KlogRecord extends Memo implements LogRecord {
       if (end === -1) end = n;
     }
     if (end === -1) return this.stop();
-    if (!this.raws.has(key)) this.raws.set(key, message.slice(start, end));
+    // The first of two equal keys wins: a later one is read past, never found.
+    this.keys.push(message.slice(i, eq));
+    this.raws.push(message.slice(start, end));
     this.at = end;
     return true;
   }

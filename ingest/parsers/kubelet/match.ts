@@ -33,7 +33,7 @@ export function matchLine(text: string, line: number, offset: number, rows: numb
     if (!k) return out.first === undefined;
     stamp.month = k.month;
     stamp.day = k.day;
-    stamp.time = ((k.hh * 60 + k.mm) * 60 + k.ss) * 1_000_000 + k.us;
+    stamp.time = k.usOfDay;
     if (k.message.charCodeAt(0) === 0x22) rec = parseStructured(k.message);
     else legacy = k.message;
   }

@@ -2,6 +2,7 @@
 // `pod="ns/name"` (+ `podUID=`), JSON `{"name","namespace"}`. A pod is keyed
 // by namespace/name; a new ADD after a DELETE/REMOVE of the same name (or a
 // line with an unknown uid for it) starts its next instance.
+import { hasSpace } from './chars';
 import { isObject, stringValue, type LogRecord } from './record';
 
 export interface PodRef {
@@ -33,7 +34,7 @@ export function parseLegacyPodList(s: string): PodRef[] {
 export function podFromValue(v: unknown): PodRef | undefined {
   if (typeof v === 'string') {
     const slash = v.indexOf('/');
-    if (slash <= 0 || slash === v.length - 1 || v.indexOf('/', slash + 1) !== -1 || /\s/.test(v)) return undefined;
+    if (slash <= 0 || slash === v.length - 1 || v.indexOf('/', slash + 1) !== -1 || hasSpace(v)) return undefined;
     return { namespace: v.slice(0, slash), name: v.slice(slash + 1) };
   }
   if (isObject(v) && typeof v.name === 'string' && typeof v.namespace === 'string' && v.name && v.namespace) {

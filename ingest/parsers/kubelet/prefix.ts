@@ -1,6 +1,7 @@
 // What other programs put in front of the kubelet's own text: journald or
 // syslog, a node address, a CI runner's stamp, an embedding process. One row
 // per kind; prefixes can stack, so rows are applied until none matches.
+import { isDigit } from './chars';
 
 interface PrefixRule {
   name: string;
@@ -21,8 +22,6 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
 ];
 
 const MAX_STACKED = 6;
-
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /** `[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} ` at the start: a klog header. */
 export function startsWithKlogHeader(s: string): boolean {

@@ -9,7 +9,7 @@
 // and counted; so is a candidate line that is not valid UTF-8 (or holds
 // U+FFFD). The scanner never holds more than the cap of a line.
 import { isUtf8 } from 'node:buffer';
-import { ANCHOR_BYTES, type ByteFilter } from './filter';
+import { ANCHOR_BYTES, type ByteFilter, type MarkerTree } from './filter';
 
 export interface ScanOptions {
   filter: ByteFilter;
@@ -230,12 +230,8 @@ export class LineScanner {
         if (q >= nl) continue;
         const rows = f.anchorRows[k];
         loose |= rows;
-        const markers = f.markers[k];
         do {
-          for (let i = 0; i < markers.length; i++) {
-            const m = markers[i];
-            if ((exact & m.row) === 0 && holdsAt(buf, q, m.bytes, nl)) exact |= m.row;
-          }
+          exact |= markersAt(buf, q + ANCHOR_BYTES, f.markers[k], nl);
           q = find(buf, anchors[k], (exact & rows) === rows ? nl : q + 1);
         } while (q < nl);
         nextAnchor[k] = q;
@@ -267,9 +263,21 @@ export class LineScanner {
   }
 }
 
-/** Whether `marker` is at `at` (its anchor already is) and ends before `end`. */
-function holdsAt(buf: Buffer, at: number, marker: Buffer, end: number): boolean {
-  if (at + marker.length > end) return false;
-  for (let i = ANCHOR_BYTES; i < marker.length; i++) if (buf[at + i] !== marker[i]) return false;
-  return true;
+/** The rows whose markers continue an anchor with the bytes from `at` (before `end`). */
+function markersAt(buf: Buffer, at: number, tree: MarkerTree, end: number): number {
+  let rows = tree.rows;
+  for (let node: MarkerTree | undefined = tree, i = at; i < end; i++) {
+    const b = buf[i];
+    const next: [number, MarkerTree][] = node.next;
+    node = undefined;
+    for (let j = 0; j < next.length; j++) {
+      if (next[j][0] === b) {
+        node = next[j][1];
+        break;
+      }
+    }
+    if (!node) break;
+    rows |= node.rows;
+  }
+  return rows;
 }
