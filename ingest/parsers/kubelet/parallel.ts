@@ -4,16 +4,14 @@
 // Each piece comes back as facts; the reader replays them in piece order.
 // A worker that cannot start or fails leaves its pieces to this thread.
 //
-// The worker's entry is kubelet-worker.js next to this module once compiled
-// (a bundle must emit it next to itself under that name); from TypeScript
-// sources (tsx, vitest) it is kubelet-worker.ts, loaded through tsx, which a
-// worker thread must register itself on Node 20.
+// The worker's entry is kubelet-worker.ts from TypeScript sources (tsx,
+// vitest), kubelet-worker.mjs next to the compiled module that holds this code
+// (lib/threads.ts); without it, this thread reads every piece.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { fromSources, startWorker } from '../../../lib/threads';
 import type { FactsData } from './facts';
 import { readPiece } from './pieces';
 
@@ -50,38 +48,21 @@ export interface Pieces {
   byWorkers: number;
 }
 
-function tsxEsmApi(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve('tsx/package.json');
-    const entry = (require('tsx/package.json') as { exports?: Record<string, { import?: { default?: string } }> }).exports?.['./esm/api']?.import?.default;
-    return entry ? pathToFileURL(path.join(path.dirname(pkg), entry)).href : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const SOURCE = './kubelet-worker.ts';
+const COMPILED = './kubelet-worker.mjs';
 
-/** How to start a worker from here, or undefined when it cannot be. */
-export function workerEntry(): { entry: URL | string; eval: boolean } | undefined {
-  const js = new URL('./kubelet-worker.js', import.meta.url);
-  if (js.protocol === 'file:' && fs.existsSync(fileURLToPath(js))) return { entry: js, eval: false };
-  const ts = new URL('./kubelet-worker.ts', import.meta.url);
-  const api = tsxEsmApi();
-  if (ts.protocol !== 'file:' || !fs.existsSync(fileURLToPath(ts)) || !api) return undefined;
-  return {
-    entry: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts.href)}); });`,
-    eval: true,
-  };
+/** Whether a worker can be started from here: always from sources, when the compiled entry was emitted otherwise. */
+export function workersAvailable(): boolean {
+  return fromSources(import.meta.url) || fs.existsSync(fileURLToPath(new URL(COMPILED, import.meta.url)));
 }
 
 /** Starts a worker on the job; resolves when it ends, whatever the way. */
 function runWorker(job: PieceJob, onPiece: (index: number, facts: FactsData) => void): Promise<void> | undefined {
-  const how = workerEntry();
-  if (!how) return undefined;
+  if (!workersAvailable()) return undefined;
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(how.entry, { eval: how.eval, workerData: job });
+      worker = startWorker(import.meta.url, SOURCE, COMPILED, { workerData: job });
     } catch {
       resolve();
       return;

@@ -1,15 +1,16 @@
 // The block scanner: reads a byte stream through one reused buffer, counts
 // its lines and hands on only the lines that can match a row of the probe
 // table, decoded. Which lines those are is decided on raw bytes (filter.ts):
-// the anchors are searched once per block with Buffer.indexOf, so a line
-// without one is only counted, and a line that holds one but none of a row's
+// the markers' windows are searched once per block with Buffer.indexOf, so a
+// line without one is only counted, and a line that holds none of a row's
 // markers and requirements (the SyncLoop housekeeping, SYNC and UPDATE lines,
 // PLEG events other than ContainerStarted, Pending statuses) is never turned
 // into a string. A line longer than the cap, or holding a NUL byte, is skipped
-// and counted; so is a candidate line that is not valid UTF-8 (or holds
-// U+FFFD). The scanner never holds more than the cap of a line.
+// and counted; so is a candidate line (holding an anchor) that is not valid
+// UTF-8 (or holds U+FFFD). The scanner never holds more than the cap of a
+// line.
 import { isUtf8 } from 'node:buffer';
-import { ANCHOR_BYTES, type ByteFilter, type MarkerTree } from './filter';
+import type { ByteFilter, MarkerBytes } from './filter';
 
 export interface ScanOptions {
   filter: ByteFilter;
@@ -33,15 +34,16 @@ export interface ScanTotals {
 /**
  * A line that can match the rows (a bit mask over the table) of the probe
  * table: its text without the line break, 1-based number, byte offset. Until
- * the handler returns false, it also gets the lines that hold an anchor but
- * match no row (rows 0).
+ * the handler returns false, it also gets the candidates that match no row
+ * (rows 0).
  */
 export type LineHandler = (text: string, line: number, offset: number, rows: number) => boolean;
 
 export const BLOCK_BYTES = 4 * 1024 * 1024;
+/** Lines are searched in stretches of about this many bytes, each searched for every needle while it is in the cache. */
+const STRETCH_BYTES = 128 * 1024;
 const NL = 0x0a;
 const CR = 0x0d;
-const BACKSLASH = 0x5c;
 const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
 /** "Not found": beyond any position, and still a small integer. */
 const NONE = 0x7fffffff;
@@ -81,9 +83,9 @@ export class LineScanner {
   private skipped = 0;
   private readonly max: number;
   private readonly filter: ByteFilter;
+  private readonly nextWindow: number[];
   private readonly nextAnchor: number[];
   private readonly requires: Occurrences[];
-  private readonly backslash = new Occurrences(BACKSLASH);
   private readonly nul = new Occurrences(0);
   private readonly replacement = new Occurrences(REPLACEMENT);
 
@@ -97,6 +99,7 @@ export class LineScanner {
     this.limit = opts.limit ?? Infinity;
     const size = Math.max(opts.blockBytes ?? BLOCK_BYTES, 2 * (this.max + 2));
     this.buf = opts.buffer && opts.buffer.length >= size ? opts.buffer : Buffer.allocUnsafe(size);
+    this.nextWindow = this.filter.windows.map(() => NONE);
     this.nextAnchor = this.filter.anchors.map(() => NONE);
     this.requires = this.filter.requires.map((r) => new Occurrences(r));
   }
@@ -195,23 +198,36 @@ export class LineScanner {
 
   /** [s, e) holds whole lines, each ending with a line break. */
   private region(s: number, e: number): void {
+    for (let from = s; from < e; ) {
+      const nl = from + STRETCH_BYTES < e ? this.buf.indexOf(NL, from + STRETCH_BYTES) : -1;
+      const to = nl === -1 || nl >= e ? e : nl + 1;
+      this.stretch(from, to);
+      from = to;
+    }
+  }
+
+  /** [s, e) holds whole lines, each ending with a line break. */
+  private stretch(s: number, e: number): void {
     const buf = this.buf.subarray(0, e);
     const f = this.filter;
     const max = this.max;
-    const anchors = f.anchors;
-    const nextAnchor = this.nextAnchor;
+    const { windows, anchors } = f;
+    const { nextWindow, nextAnchor } = this;
     const hasNul = buf.indexOf(0, s) !== -1;
     // Valid UTF-8 without U+FFFD as a whole: then so is every line.
     const suspect = !isUtf8(buf.subarray(s, e)) || buf.indexOf(REPLACEMENT, s) !== -1;
-    for (let k = 0; k < anchors.length; k++) nextAnchor[k] = find(buf, anchors[k], s);
+    // Candidates matter for lines that may not decode, and until the log is dated.
+    const candidates = suspect || this.rowless;
+    for (let k = 0; k < windows.length; k++) nextWindow[k] = find(buf, windows[k], s);
+    for (let k = 0; k < anchors.length; k++) nextAnchor[k] = candidates ? find(buf, anchors[k], s) : NONE;
     for (const r of this.requires) r.reset();
-    this.backslash.reset();
     this.nul.reset();
     this.replacement.reset();
 
     let p = s;
     while (p < e) {
       let c = NONE;
+      for (let k = 0; k < nextWindow.length; k++) if (nextWindow[k] < c) c = nextWindow[k];
       for (let k = 0; k < nextAnchor.length; k++) if (nextAnchor[k] < c) c = nextAnchor[k];
       let nl = buf.indexOf(NL, p);
       while (nl < c) {
@@ -221,38 +237,40 @@ export class LineScanner {
         if (p >= e) return;
         nl = buf.indexOf(NL, p);
       }
-      // [p, nl) holds an anchor: which rows' markers does it hold?
+      // [p, nl) holds a window or an anchor: which rows' markers does it hold?
       const line = ++this.lines;
-      let exact = 0;
-      let loose = 0;
-      for (let k = 0; k < nextAnchor.length; k++) {
-        let q = nextAnchor[k];
-        if (q >= nl) continue;
-        const rows = f.anchorRows[k];
-        loose |= rows;
-        do {
-          exact |= markersAt(buf, q + ANCHOR_BYTES, f.markers[k], nl);
-          q = find(buf, anchors[k], (exact & rows) === rows ? nl : q + 1);
-        } while (q < nl);
-        nextAnchor[k] = q;
+      let rows = 0;
+      for (let k = 0; k < nextWindow.length; k++) {
+        let q = nextWindow[k];
+        while (q < nl) {
+          rows |= markersAround(buf, q, f.markers[k], p, nl);
+          q = find(buf, windows[k], q + 1);
+        }
+        nextWindow[k] = q;
       }
-      if (nl - p > max || (hasNul && this.nul.within(buf, p, nl)) || (suspect && !this.readable(buf, p, nl))) {
+      let candidate = rows !== 0;
+      for (let k = 0; k < nextAnchor.length; k++) {
+        if (nextAnchor[k] >= nl) continue;
+        candidate = true;
+        nextAnchor[k] = find(buf, anchors[k], nl);
+      }
+      if (nl - p > max || (hasNul && this.nul.within(buf, p, nl)) || (suspect && candidate && !this.readable(buf, p, nl))) {
         this.skipped++;
         p = nl + 1;
         continue;
       }
-      const escaped = this.backslash.within(buf, p, nl);
-      let rows = escaped ? loose : exact;
-      if (!escaped) {
-        for (let r = 0, bits = rows; bits !== 0; r++, bits >>>= 1) {
-          const req = f.rowRequires[r];
-          if ((bits & 1) === 0 || req.length === 0) continue;
-          let held = false;
-          for (let i = 0; i < req.length && !held; i++) held = this.requires[req[i]].within(buf, p, nl);
-          if (!held) rows &= ~(1 << r);
-        }
+      for (let r = 0, bits = rows; bits !== 0; r++, bits >>>= 1) {
+        const req = f.rowRequires[r];
+        if ((bits & 1) === 0 || req.length === 0) continue;
+        let held = false;
+        for (let i = 0; i < req.length && !held; i++) held = this.requires[req[i]].within(buf, p, nl);
+        if (!held) rows &= ~(1 << r);
       }
-      if (rows !== 0 || this.rowless) this.rowless = this.onLine(buf.toString('utf8', p, nl > p && buf[nl - 1] === CR ? nl - 1 : nl), line, this.base + p, rows);
+      if (rows !== 0 || (candidate && this.rowless)) {
+        this.rowless = this.onLine(buf.toString('utf8', p, nl > p && buf[nl - 1] === CR ? nl - 1 : nl), line, this.base + p, rows);
+        // Dated: anchors are searched no more in this block, unless it needs them.
+        if (!this.rowless && !suspect) nextAnchor.fill(NONE);
+      }
       p = nl + 1;
     }
   }
@@ -263,21 +281,16 @@ export class LineScanner {
   }
 }
 
-/** The rows whose markers continue an anchor with the bytes from `at` (before `end`). */
-function markersAt(buf: Buffer, at: number, tree: MarkerTree, end: number): number {
-  let rows = tree.rows;
-  for (let node: MarkerTree | undefined = tree, i = at; i < end; i++) {
-    const b = buf[i];
-    const next: [number, MarkerTree][] = node.next;
-    node = undefined;
-    for (let j = 0; j < next.length; j++) {
-      if (next[j][0] === b) {
-        node = next[j][1];
-        break;
-      }
-    }
-    if (!node) break;
-    rows |= node.rows;
+/** The rows whose markers hold, in [from, to), the window found at `at`. */
+function markersAround(buf: Buffer, at: number, markers: readonly MarkerBytes[], from: number, to: number): number {
+  let rows = 0;
+  for (let i = 0; i < markers.length; i++) {
+    const m = markers[i];
+    const start = at - m.at;
+    if (start < from || start + m.bytes.length > to || (rows & m.row) !== 0) continue;
+    let j = 0;
+    while (j < m.bytes.length && buf[start + j] === m.bytes[j]) j++;
+    if (j === m.bytes.length) rows |= m.row;
   }
   return rows;
 }
