@@ -3,7 +3,7 @@
 // and its offset from the pod's first probe). The integrator wires this into
 // bin/kpd; it writes to the given sinks and returns the exit code.
 import fs from 'node:fs';
-import { readKubeletLog } from '../ingest/parsers/kubelet/reader';
+import { readKubeletLogFile } from '../ingest/parsers/kubelet/reader';
 import type { ProbeEvent } from '../lib/model';
 import { toIso } from '../lib/time';
 import { table } from './output';
@@ -12,6 +12,19 @@ export interface ProbesCommandOptions {
   pod?: string;
   year?: number;
   json: boolean;
+}
+
+/** Events written per call of `out`: a log can hold hundreds of thousands, too many for one string. */
+const EVENTS_PER_WRITE = 4096;
+
+/** `{"events":[…]}` of a whole log, written a slice of events at a time. */
+function writeEventsJson(events: readonly ProbeEvent[], out: (s: string) => void): void {
+  out('{"events":[');
+  for (let i = 0; i < events.length; i += EVENTS_PER_WRITE) {
+    const part = events.slice(i, i + EVENTS_PER_WRITE).map((e) => JSON.stringify({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) }));
+    out((i > 0 ? ',' : '') + part.join(','));
+  }
+  out(']}\n');
 }
 
 /** Offset of each event from the first probe of its pod instance, ms. */
@@ -37,7 +50,7 @@ export async function probesCommand(
     err(`kpd probes: --pod wants NAMESPACE/NAME, got "${opts.pod}"\n`);
     return 1;
   }
-  const result = await readKubeletLog(fs.createReadStream(file), {
+  const result = await readKubeletLogFile(file, {
     file,
     ...(opts.year !== undefined ? { year: opts.year } : {}),
     // Following one pod by name: show it even when it is a system or static pod.
@@ -47,9 +60,8 @@ export async function probesCommand(
 
   if (opts.pod === undefined) {
     const events = result.events;
-    if (opts.json) {
-      out(JSON.stringify({ events: events.map((e) => ({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) })) }) + '\n');
-    } else {
+    if (opts.json) writeEventsJson(events, out);
+    else {
       out(table([['TIME', 'POD', 'PROBE', 'UID'], ...events.map((e) => [toIso(e.time), e.pod ?? '', e.probe, e.uid ?? ''])]) + '\n');
     }
     return 0;
@@ -71,6 +83,7 @@ export async function probesCommand(
           probe: e.probe,
           time: toIso(e.time),
           line: e.line ?? null,
+          offset: e.offset ?? null,
           offsetMs: offsets[i],
         })),
       }) + '\n',
