@@ -66,8 +66,8 @@ export function isSystemPod(p: PodRef): boolean {
   return p.namespace === 'kube-system' || p.namespace.includes('cadvisor') || p.name.includes('cadvisor');
 }
 
-/** One life of a pod name, with what the reader gathered about it. */
-export interface PodInstance {
+/** One life of a pod name, with what the reader gathered about it (`seen`). */
+export interface PodInstance<S> {
   pod: string;
   namespace: string;
   name: string;
@@ -76,15 +76,18 @@ export interface PodInstance {
   static: boolean;
   system: boolean;
   removed: boolean;
+  seen: S;
 }
 
-/** The pods a log talks about, by name and by uid, across re-creations. */
-export class PodRegistry {
-  private readonly byName = new Map<string, PodInstance[]>();
-  private readonly byUid = new Map<string, PodInstance>();
+/** The pods a log talks about, by name and by uid, across re-creations; `fresh` makes what is gathered about a new one. */
+export class PodRegistry<S> {
+  private readonly byName = new Map<string, PodInstance<S>[]>();
+  private readonly byUid = new Map<string, PodInstance<S>>();
+
+  constructor(private readonly fresh: () => S) {}
 
   /** The instance a line about `ref` belongs to. */
-  resolve(ref: PodRef): PodInstance {
+  resolve(ref: PodRef): PodInstance<S> {
     if (ref.uid) {
       const known = this.byUid.get(ref.uid);
       if (known) return known;
@@ -98,7 +101,7 @@ export class PodRegistry {
   }
 
   /** A SyncLoop ADD: a removed pod comes back as its next instance. */
-  add(ref: PodRef, isStatic: boolean): PodInstance {
+  add(ref: PodRef, isStatic: boolean): PodInstance<S> {
     const known = ref.uid ? this.byUid.get(ref.uid) : undefined;
     const lives = this.byName.get(podKey(ref));
     const current = lives?.[lives.length - 1];
@@ -107,21 +110,17 @@ export class PodRegistry {
     return inst;
   }
 
-  remove(ref: PodRef): void {
-    this.resolve(ref).removed = true;
-  }
-
-  byUidOnly(uid: string): PodInstance | undefined {
+  byUidOnly(uid: string): PodInstance<S> | undefined {
     return this.byUid.get(uid);
   }
 
-  all(): PodInstance[] {
+  all(): PodInstance<S>[] {
     return [...this.byName.values()].flat();
   }
 
-  private start(ref: PodRef, instance: number): PodInstance {
+  private start(ref: PodRef, instance: number): PodInstance<S> {
     const { namespace, name } = ref;
-    const inst: PodInstance = {
+    const inst: PodInstance<S> = {
       pod: `${namespace}/${name}`,
       namespace,
       name,
@@ -129,6 +128,7 @@ export class PodRegistry {
       static: false,
       system: isSystemPod(ref),
       removed: false,
+      seen: this.fresh(),
     };
     const lives = this.byName.get(inst.pod);
     if (lives) lives.push(inst);
@@ -137,7 +137,7 @@ export class PodRegistry {
     return inst;
   }
 
-  private attachUid(inst: PodInstance, uid: string): void {
+  private attachUid(inst: PodInstance<S>, uid: string): void {
     inst.uid = uid;
     this.byUid.set(inst.uid, inst);
   }

@@ -8,8 +8,8 @@
 // adding a row.
 //
 // Markers and requirements must be what the matchers cannot match without, as
-// the line is written (a JSON or Go escape could spell them otherwise: the
-// filter keeps every line holding a backslash for that reason).
+// the line is written (kubelets write them so; an escape such as \u0041 could
+// spell them otherwise, and such a line is not read).
 import type { Micros } from '../../../lib/model';
 import { fromUnixNanosString } from '../../../lib/time';
 import { parseLegacyPod, parseLegacyPodList, podFromValue, podOf, podsOf, type PodRef } from './pods';

@@ -13,9 +13,10 @@
 // What changed with reading on bytes, on purpose: New Year crossings are
 // counted between the log's first line holding a marker and the lines that
 // yield facts (only those have their header parsed), so facts more than half a
-// year apart with the crossing between them come out a year early; and a line
+// year apart with the crossing between them come out a year early; a line
 // that does not parse as JSON is counted as unreadable only when it could
-// yield a probe.
+// yield a probe; and a marker spelled with an escape (`SyncLoop \u0041DD`) is
+// not seen.
 import fs from 'node:fs';
 import type { IngestWarning, KubeletLogResult, KubeletPod, Micros, PodStartup, ProbeEvent } from '../../../lib/model';
 import { forEachFact, type Fact, type FactsData, type LineStamp } from './facts';
@@ -61,12 +62,16 @@ interface Candidate extends HeaderTime {
   abs: Micros | undefined;
 }
 
-interface InstanceState {
-  probes: Map<string, Candidate>;
+/** What is gathered about one pod instance. */
+interface Seen {
+  /** The best line of each probe so far. */
+  probes: Map<string, Candidate> | undefined;
   /** Matches so far of rules (by index) whose n-th match is the n-th probe. */
-  sequence: Map<number, number>;
-  startup?: StartupFigures & { line: number };
+  sequence: number[] | undefined;
+  startup: (StartupFigures & { line: number }) | undefined;
 }
+
+type Instance = PodInstance<Seen>;
 
 interface PendingUid {
   uid: string;
@@ -76,13 +81,14 @@ interface PendingUid {
 
 /** The facts of a log, piece by piece in order, to pod instances and their probes. */
 class Replay {
-  readonly registry = new PodRegistry();
-  private readonly states = new Map<PodInstance, InstanceState>();
+  readonly registry = new PodRegistry<Seen>(() => ({ probes: undefined, sequence: undefined, startup: undefined }));
   private readonly bumper = new YearBumper();
   private readonly paired: DatedFact[] = [];
   private unpaired: DatedFact | undefined;
   private firstHeader: HeaderTime | undefined;
   private readonly pending: PendingUid[] = [];
+  /** Some instance got a probe or startup figures (the clock's warnings matter then). */
+  private gathered = false;
   private lines = 0;
   private skipped = 0;
   // The line being replayed: its number and time.
@@ -147,33 +153,27 @@ class Replay {
       if (m.lifecycle === 'remove') inst.removed = true;
       if (probe !== null) this.record(inst, rule, probe, candidate);
       if (m.startup) {
-        const st = this.stateOf(inst);
-        st.startup ??= { ...m.startup, line };
+        this.gathered = true;
+        inst.seen.startup ??= { ...m.startup, line };
       }
     }
   }
 
-  private stateOf(inst: PodInstance): InstanceState {
-    let st = this.states.get(inst);
-    if (!st) {
-      st = { probes: new Map(), sequence: new Map() };
-      this.states.set(inst, st);
-    }
-    return st;
-  }
-
-  private record(inst: PodInstance, rule: number, probe: string | readonly string[], c: Candidate): void {
-    const st = this.stateOf(inst);
+  private record(inst: Instance, rule: number, probe: string | readonly string[], c: Candidate): void {
+    this.gathered = true;
+    const seen = inst.seen;
     let name: string;
     if (typeof probe === 'string') name = probe;
     else {
-      const n = st.sequence.get(rule) ?? 0;
-      st.sequence.set(rule, n + 1);
+      const sequence = (seen.sequence ??= []);
+      const n = sequence[rule] ?? 0;
+      sequence[rule] = n + 1;
       if (n >= probe.length) return;
       name = probe[n];
     }
-    const prev = st.probes.get(name);
-    if (!prev || c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) st.probes.set(name, c);
+    const probes = (seen.probes ??= new Map());
+    const prev = probes.get(name);
+    if (!prev || c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) probes.set(name, c);
   }
 
   finish(opts: ReadKubeletLogOptions, early: IngestWarning[]): KubeletLogResult {
@@ -195,45 +195,60 @@ class Replay {
       ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
       file: opts.file,
     });
-    if (this.states.size > 0) warnings.push(...clockWarnings);
+    if (this.gathered) warnings.push(...clockWarnings);
 
     const events: ProbeEvent[] = [];
     const podStartups: PodStartup[] = [];
     const pods: KubeletPod[] = [];
-    const flaggedLines: number[] = [];
+    let flagged = 0;
+    let firstFlagged = Infinity;
+    // Header times: one Date.UTC per day, not per event.
+    let dayKey = -1;
+    let dayUs = 0;
     for (const inst of this.registry.all()) {
-      const uid = inst.uid !== undefined ? { uid: inst.uid } : {};
-      pods.push({ pod: inst.pod, ...uid, instance: inst.instance, static: inst.static, system: inst.system });
-      const st = this.states.get(inst);
-      if (!st || (!opts.includeSystemPods && (inst.system || inst.static))) continue;
-      for (const [probe, c] of st.probes) {
-        const time = c.abs ?? headerToMicros(c, clock.year) - clock.offsetUs;
+      const { pod, uid, instance } = inst;
+      pods.push(uid !== undefined ? { pod, uid, instance, static: inst.static, system: inst.system } : { pod, instance, static: inst.static, system: inst.system });
+      const seen = inst.seen;
+      if (!opts.includeSystemPods && (inst.system || inst.static)) continue;
+      for (const [probe, c] of seen.probes ?? []) {
+        let time = c.abs;
+        if (time === undefined) {
+          const key = (c.bump * 16 + c.month) * 32 + c.day;
+          if (key !== dayKey) {
+            dayKey = key;
+            dayUs = headerToMicros({ month: c.month, day: c.day, usOfDay: 0, bump: c.bump }, clock.year);
+          }
+          time = dayUs + c.usOfDay - clock.offsetUs;
+        }
         events.push(
-          inst.uid !== undefined
-            ? { probe, pod: inst.pod, uid: inst.uid, instance: inst.instance, time, source: 'kubelet', line: c.line, offset: c.offset }
-            : { probe, pod: inst.pod, instance: inst.instance, time, source: 'kubelet', line: c.line, offset: c.offset },
+          uid !== undefined
+            ? { probe, pod, uid, instance, time, source: 'kubelet', line: c.line, offset: c.offset }
+            : { probe, pod, instance, time, source: 'kubelet', line: c.line, offset: c.offset },
         );
       }
-      if (st.startup) {
-        const { sloDuration, e2eDuration, line } = st.startup;
+      if (seen.startup) {
+        const { sloDuration, e2eDuration, line } = seen.startup;
         const absurd = (v: number | undefined) => v !== undefined && (v < 0 || v > ABSURD_STARTUP_S);
-        const flagged = absurd(sloDuration) || absurd(e2eDuration);
-        if (flagged) flaggedLines.push(line);
+        const isFlagged = absurd(sloDuration) || absurd(e2eDuration);
+        if (isFlagged) {
+          flagged++;
+          firstFlagged = Math.min(firstFlagged, line);
+        }
         podStartups.push({
-          pod: inst.pod,
-          ...uid,
-          instance: inst.instance,
+          pod,
+          ...(uid !== undefined ? { uid } : {}),
+          instance,
           ...(sloDuration !== undefined ? { sloDuration } : {}),
           ...(e2eDuration !== undefined ? { e2eDuration } : {}),
-          flagged,
+          flagged: isFlagged,
         });
       }
     }
-    if (flaggedLines.length > 0) {
+    if (flagged > 0) {
       warnings.push({
         file: opts.file,
-        line: Math.min(...flaggedLines),
-        message: `${flaggedLines.length} pods have a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
+        line: firstFlagged,
+        message: `${flagged} pods have a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
       });
     }
     events.sort((a, b) => a.time - b.time || a.line! - b.line! || a.probe.localeCompare(b.probe) || a.pod!.localeCompare(b.pod!));
