@@ -21,6 +21,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseKlogHeader, parseStructured } from '../../ingest/parsers/kubelet/klog';
+import type { FactsData } from '../../ingest/parsers/kubelet/facts';
 import { readPieces } from '../../ingest/parsers/kubelet/parallel';
 import { stripPrefixes } from '../../ingest/parsers/kubelet/prefix';
 import { readKubeletLog, readKubeletLogFile, type ReadKubeletLogOptions } from '../../ingest/parsers/kubelet/reader';
@@ -267,10 +268,12 @@ describe('generated logs', () => {
     const log = generate({ ...s, enc: 'structured', start: Date.UTC(2025, 2, 16), steps, year: undefined, maxLineBytes: undefined });
     const file = tmpFile(log);
     const pieces = { pieceBytes: 7_919, maxLineBytes: 256 * 1024 };
-    const here = await readPieces(file, log.length, { ...pieces, threads: false });
-    const there = await readPieces(file, log.length, { ...pieces, threads: true, workers: 2, inThisThread: false });
-    expect(there.byWorkers).toBe(here.facts.length);
-    expect(there.facts).toEqual(here.facts);
+    const hereFacts: FactsData[] = [];
+    const here = await readPieces(file, log.length, { ...pieces, threads: false }, (d) => hereFacts.push(d));
+    const thereFacts: FactsData[] = [];
+    const there = await readPieces(file, log.length, { ...pieces, threads: true, workers: 2, inThisThread: false }, (d) => thereFacts.push(d));
+    expect(there.byWorkers).toBe(here.pieces);
+    expect(thereFacts).toEqual(hereFacts);
 
     const one = await readKubeletLogFile(file, { file: 'kubelet.log' });
     expect(one.events.length).toBeGreaterThan(500);

@@ -1,8 +1,10 @@
 // A big plain log read by all cores: the file is cut into pieces (pieces.ts)
 // that this thread and worker threads take one at a time from a shared
 // counter, so a worker that starts late, or a busy core, just takes fewer.
-// Each piece comes back as facts; the reader replays them in piece order.
-// A worker that cannot start or fails leaves its pieces to this thread.
+// Each piece comes back as facts, handed on in piece order as soon as the
+// pieces before it are in (the reader replays them while the rest are read,
+// and keeps none for long). A worker that cannot start or fails leaves its
+// pieces to this thread.
 //
 // The worker's entry is kubelet-worker.ts from TypeScript sources (tsx,
 // vitest), kubelet-worker.mjs next to the compiled module that holds this code
@@ -43,7 +45,7 @@ export interface ReadPiecesOptions {
 }
 
 export interface Pieces {
-  facts: FactsData[];
+  pieces: number;
   /** How many pieces worker threads read. */
   byWorkers: number;
 }
@@ -73,20 +75,28 @@ function runWorker(job: PieceJob, onPiece: (index: number, facts: FactsData) => 
   });
 }
 
-/** The pieces of a plain file read into facts, in file order. */
-export async function readPieces(file: string, size: number, opts: ReadPiecesOptions): Promise<Pieces> {
+/** The pieces of a plain file read into facts, each handed to `take` in file order. */
+export async function readPieces(file: string, size: number, opts: ReadPiecesOptions, take: (facts: FactsData) => void): Promise<Pieces> {
   const pieces = Math.max(1, Math.ceil(size / opts.pieceBytes));
-  const results: (FactsData | undefined)[] = new Array(pieces);
+  const waiting = new Map<number, FactsData>();
+  let next = 0;
+  const arrived = (index: number, facts: FactsData) => {
+    waiting.set(index, facts);
+    for (let d = waiting.get(next); d; d = waiting.get(next)) {
+      waiting.delete(next++);
+      take(d);
+    }
+  };
   const counter = new SharedArrayBuffer(4);
   const job: PieceJob = { file, size, pieces, pieceBytes: opts.pieceBytes, maxLineBytes: opts.maxLineBytes, counter };
   const workers: Promise<void>[] = [];
-  let byWorkers = 0;
+  const byWorker = new Set<number>();
   if (opts.threads && pieces > 1) {
     const n = Math.min(pieces, opts.workers ?? Math.max(1, os.availableParallelism() - 1));
     for (let i = 0; i < n; i++) {
       const w = runWorker(job, (index, facts) => {
-        results[index] = facts;
-        byWorkers++;
+        byWorker.add(index);
+        arrived(index, facts);
       });
       if (w) workers.push(w);
     }
@@ -96,14 +106,14 @@ export async function readPieces(file: string, size: number, opts: ReadPiecesOpt
     const taken = new Int32Array(counter);
     // Between pieces, let the workers' messages in (and anyone else waiting on this thread).
     for (let i = opts.inThisThread === false && workers.length ? pieces : Atomics.add(taken, 0, 1); i < pieces; i = Atomics.add(taken, 0, 1)) {
-      results[i] = readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes);
+      arrived(i, readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes));
       await new Promise((r) => setImmediate(r));
     }
     await Promise.all(workers);
     // Pieces a failed worker took and never gave back.
-    for (let i = 0; i < pieces; i++) results[i] ??= readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes);
+    for (let i = next; i < pieces; i++) if (!waiting.has(i)) arrived(i, readPiece(fd, size, i, opts.pieceBytes, opts.maxLineBytes));
   } finally {
     fs.closeSync(fd);
   }
-  return { facts: results as FactsData[], byWorkers };
+  return { pieces, byWorkers: byWorker.size };
 }

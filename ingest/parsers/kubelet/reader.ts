@@ -54,18 +54,25 @@ const DEFAULT_PIECE_BYTES = 32 * MIB;
 /** podStartSLOduration beyond a day, or negative, is the kubelet bug that logs -9.22e+09. */
 const ABSURD_STARTUP_S = 86_400;
 
-/** A probe's moment: absolute (`abs`), or its line's klog header (month, day, µs of the day, New Years crossed before it). */
-interface Candidate extends HeaderTime {
+const US_PER_DAY = 86_400_000_000;
+
+/**
+ * A probe's line and moment: `t` is µs since the epoch when `bump` is -1;
+ * otherwise the line's klog header, (month * 32 + day) days and µs of the day,
+ * `bump` New Years after the log's first header.
+ */
+interface Candidate {
   rank: number;
   line: number;
   offset: number;
-  abs: Micros | undefined;
+  t: number;
+  bump: number;
 }
 
 /** What is gathered about one pod instance. */
 interface Seen {
-  /** The best line of each probe so far. */
-  probes: Map<string, Candidate> | undefined;
+  /** Each probe's best line so far: probe, candidate, probe, candidate… in the order first seen. */
+  probes: (string | Candidate)[] | undefined;
   /** Matches so far of rules (by index) whose n-th match is the n-th probe. */
   sequence: number[] | undefined;
   startup: (StartupFigures & { line: number }) | undefined;
@@ -132,16 +139,11 @@ class Replay {
       if (!this.json) this.paired.push({ at: m.dated, header: { month: this.month, day: this.day, usOfDay: this.time, bump: this.bump } });
       else this.unpaired ??= { at: m.dated };
     }
-    const candidate: Candidate = {
-      rank: row.rank,
-      line,
-      offset,
-      abs: m.at ?? (this.json ? this.time : undefined),
-      month: this.month,
-      day: this.day,
-      usOfDay: this.time,
-      bump: this.bump,
-    };
+    const abs = m.at ?? (this.json ? this.time : undefined);
+    const candidate: Candidate =
+      abs !== undefined
+        ? { rank: row.rank, line, offset, t: abs, bump: -1 }
+        : { rank: row.rank, line, offset, t: (this.month * 32 + this.day) * US_PER_DAY + this.time, bump: this.bump };
     const probe = m.probe === undefined ? row.probe : m.probe;
     if (m.uidOnly !== undefined && typeof probe === 'string') {
       const inst = this.registry.byUidOnly(m.uidOnly);
@@ -171,9 +173,12 @@ class Replay {
       if (n >= probe.length) return;
       name = probe[n];
     }
-    const probes = (seen.probes ??= new Map());
-    const prev = probes.get(name);
-    if (!prev || c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) probes.set(name, c);
+    const probes = (seen.probes ??= []);
+    let i = 0;
+    while (i < probes.length && probes[i] !== name) i += 2;
+    const prev = probes[i + 1] as Candidate | undefined;
+    if (!prev) probes.push(name, c);
+    else if (c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) probes[i + 1] = c;
   }
 
   finish(opts: ReadKubeletLogOptions, early: IngestWarning[]): KubeletLogResult {
@@ -204,21 +209,26 @@ class Replay {
     let firstFlagged = Infinity;
     // Header times: one Date.UTC per day, not per event.
     let dayKey = -1;
+    let dayBump = -1;
     let dayUs = 0;
     for (const inst of this.registry.all()) {
       const { pod, uid, instance } = inst;
       pods.push(uid !== undefined ? { pod, uid, instance, static: inst.static, system: inst.system } : { pod, instance, static: inst.static, system: inst.system });
       const seen = inst.seen;
       if (!opts.includeSystemPods && (inst.system || inst.static)) continue;
-      for (const [probe, c] of seen.probes ?? []) {
-        let time = c.abs;
-        if (time === undefined) {
-          const key = (c.bump * 16 + c.month) * 32 + c.day;
-          if (key !== dayKey) {
-            dayKey = key;
-            dayUs = headerToMicros({ month: c.month, day: c.day, usOfDay: 0, bump: c.bump }, clock.year);
+      const probes = seen.probes ?? [];
+      for (let i = 0; i < probes.length; i += 2) {
+        const probe = probes[i] as string;
+        const c = probes[i + 1] as Candidate;
+        let time = c.t;
+        if (c.bump >= 0) {
+          const days = Math.floor(c.t / US_PER_DAY);
+          if (days !== dayKey || c.bump !== dayBump) {
+            dayKey = days;
+            dayBump = c.bump;
+            dayUs = headerToMicros({ month: days >> 5, day: days & 31, usOfDay: 0, bump: c.bump }, clock.year);
           }
-          time = dayUs + c.usOfDay - clock.offsetUs;
+          time = dayUs + (c.t - days * US_PER_DAY) - clock.offsetUs;
         }
         events.push(
           uid !== undefined
@@ -265,9 +275,9 @@ class Replay {
   }
 }
 
-function replay(pieces: readonly FactsData[], opts: ReadKubeletLogOptions, warnings: IngestWarning[]): KubeletLogResult {
+function replay(facts: FactsData, opts: ReadKubeletLogOptions, warnings: IngestWarning[]): KubeletLogResult {
   const r = new Replay();
-  for (const p of pieces) r.piece(p);
+  r.piece(facts);
   return r.finish(opts, warnings);
 }
 
@@ -288,7 +298,7 @@ async function readDecompressed(source: Decompressed, opts: ReadKubeletLogOption
   );
   const gz = source.error();
   if (gz) warnings.push({ file: opts.file, message: gz });
-  return replay([facts], opts, warnings);
+  return replay(facts, opts, warnings);
 }
 
 function isGzip(fd: number): boolean {
@@ -315,11 +325,17 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
   if (gzip) return readDecompressed(gunzip(fs.createReadStream(file, { highWaterMark: BLOCK_BYTES })), opts);
   const pieceBytes = Math.max(1, opts.pieceBytes ?? DEFAULT_PIECE_BYTES);
   const split = size >= (opts.splitBytes ?? DEFAULT_SPLIT_BYTES) && size > pieceBytes;
-  const pieces = await readPieces(file, size, {
-    pieceBytes: split ? pieceBytes : Math.max(size, 1),
-    threads: split && opts.workers !== 0,
-    ...(opts.workers ? { workers: opts.workers } : {}),
-    maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-  });
-  return replay(pieces.facts, opts, []);
+  const r = new Replay();
+  await readPieces(
+    file,
+    size,
+    {
+      pieceBytes: split ? pieceBytes : Math.max(size, 1),
+      threads: split && opts.workers !== 0,
+      ...(opts.workers ? { workers: opts.workers } : {}),
+      maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    },
+    (facts) => r.piece(facts),
+  );
+  return r.finish(opts, []);
 }
