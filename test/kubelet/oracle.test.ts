@@ -205,6 +205,9 @@ function generate(s: Scenario): Buffer {
     else if (w < 90) {
       say({ kind: 'remove', pods: [p], source: 'api' }, st.prefix);
       p.live = false;
+    } else if (w === 90) {
+      // one line naming a pod twice, with two uids (two instances at the same moment)
+      say({ kind: 'add', pods: [p, { ...p, uid: `${hex(8)}-1111-4000-a000-${hex(12)}` }], source: 'api' }, st.prefix);
     } else if (w < 95) {
       // one line for two pods
       const other = pods[(st.who + 1) % 4];
@@ -325,7 +328,7 @@ describe('the parts that no longer run regular expressions read lines as the old
         expect(got).toEqual(old && { month: old.month, day: old.day, usOfDay: ((old.hh * 60 + old.mm) * 60 + old.ss) * 1e6 + old.us, message: old.message });
         if (old) read++;
       }),
-      { numRuns: 5000 },
+      { numRuns: 300 },
     );
     // Headers that read, not only ones that do not.
     expect(read).toBeGreaterThan(250);
@@ -338,7 +341,7 @@ describe('the parts that no longer run regular expressions read lines as the old
         expect(stripPrefixes(text)).toBe(oracleStrip(text));
         if (oracleStrip(text) !== text) stripped++;
       }),
-      { numRuns: 5000 },
+      { numRuns: 300 },
     );
     expect(stripped).toBeGreaterThan(1000);
   });
@@ -367,7 +370,7 @@ describe('the parts that no longer run regular expressions read lines as the old
           if (old.raw(k) !== undefined) found++;
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: 300 },
     );
     expect(found).toBeGreaterThan(1000);
   });

@@ -106,13 +106,17 @@ export class FactLog {
   private readonly pods = new Writer((n) => new Int32Array(n));
   private readonly strings: string[] = [];
   private readonly ids = new Map<string, number>();
+  /** The last string and id of each slot (namespace, name, uid, ...): lines in a row often repeat them. */
+  private readonly lastString: (string | undefined)[] = [];
+  private readonly lastId: number[] = [];
   private count = 0;
   first: FirstLine | undefined;
   lines = 0;
   skipped = 0;
 
-  private id(s: string | undefined): number {
+  private id(s: string | undefined, slot: number): number {
     if (s === undefined) return -1;
+    if (s === this.lastString[slot]) return this.lastId[slot];
     let i = this.ids.get(s);
     if (i === undefined) {
       i = this.strings.length;
@@ -120,6 +124,8 @@ export class FactLog {
       this.strings.push(kept);
       this.ids.set(kept, i);
     }
+    this.lastString[slot] = s;
+    this.lastId[slot] = i;
     return i;
   }
 
@@ -143,9 +149,9 @@ export class FactLog {
     ints.push(flags | (rule << RULE_SHIFT) | (stamp.month << MONTH_SHIFT) | (stamp.day << DAY_SHIFT));
     ints.push(line);
     ints.push(m.pods.length);
-    if (flags & F_PROBE) ints.push(this.id(m.probe!));
-    if (flags & F_SOURCE) ints.push(this.id(m.source));
-    if (flags & F_UID_ONLY) ints.push(this.id(m.uidOnly));
+    if (flags & F_PROBE) ints.push(this.id(m.probe!, 0));
+    if (flags & F_SOURCE) ints.push(this.id(m.source, 1));
+    if (flags & F_UID_ONLY) ints.push(this.id(m.uidOnly, 2));
     const nums = this.nums;
     nums.push(offset);
     nums.push(stamp.time);
@@ -154,9 +160,9 @@ export class FactLog {
     if (flags & F_SLO) nums.push(startup!.sloDuration!);
     if (flags & F_E2E) nums.push(startup!.e2eDuration!);
     for (const p of m.pods) {
-      this.pods.push(this.id(p.namespace));
-      this.pods.push(this.id(p.name));
-      this.pods.push(this.id(p.uid));
+      this.pods.push(this.id(p.namespace, 3));
+      this.pods.push(this.id(p.name, 4));
+      this.pods.push(this.id(p.uid, 5));
     }
     this.count++;
   }

@@ -83,6 +83,8 @@ export interface PodInstance<S> {
 export class PodRegistry<S> {
   private readonly byName = new Map<string, PodInstance<S>[]>();
   private readonly byUid = new Map<string, PodInstance<S>>();
+  /** Every instance, in the order they started. */
+  readonly started: PodInstance<S>[] = [];
 
   constructor(private readonly fresh: () => S) {}
 
@@ -130,6 +132,7 @@ export class PodRegistry<S> {
       removed: false,
       seen: this.fresh(),
     };
+    this.started.push(inst);
     const lives = this.byName.get(inst.pod);
     if (lives) lives.push(inst);
     else this.byName.set(inst.pod, [inst]);
