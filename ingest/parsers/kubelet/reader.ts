@@ -212,15 +212,30 @@ class Replay {
     let dayBump = -1;
     let dayUs = 0;
     for (const inst of this.registry.all()) {
-      const { pod, uid, instance } = inst;
+      const { pod, uid, instance, seen } = inst;
       pods.push(uid !== undefined ? { pod, uid, instance, static: inst.static, system: inst.system } : { pod, instance, static: inst.static, system: inst.system });
+      if (!seen.startup || (!opts.includeSystemPods && (inst.system || inst.static))) continue;
+      const { sloDuration, e2eDuration, line } = seen.startup;
+      const absurd = (v: number | undefined) => v !== undefined && (v < 0 || v > ABSURD_STARTUP_S);
+      const isFlagged = absurd(sloDuration) || absurd(e2eDuration);
+      if (isFlagged) {
+        flagged++;
+        firstFlagged = Math.min(firstFlagged, line);
+      }
+      // Fields in this order, as they always were.
+      const startup = { pod } as PodStartup;
+      if (uid !== undefined) startup.uid = uid;
+      startup.instance = instance;
+      if (sloDuration !== undefined) startup.sloDuration = sloDuration;
+      if (e2eDuration !== undefined) startup.e2eDuration = e2eDuration;
+      startup.flagged = isFlagged;
+      podStartups.push(startup);
     }
     // In the order instances started, events come nearly in time order, which is quick to sort.
     for (const inst of this.registry.started) {
       const { pod, uid, instance } = inst;
-      const seen = inst.seen;
-      if (!opts.includeSystemPods && (inst.system || inst.static)) continue;
-      const probes = seen.probes ?? [];
+      const probes = inst.seen.probes;
+      if (!probes || (!opts.includeSystemPods && (inst.system || inst.static))) continue;
       for (let i = 0; i < probes.length; i += 2) {
         const probe = probes[i] as string;
         const c = probes[i + 1] as Candidate;
@@ -239,29 +254,6 @@ class Replay {
             ? { probe, pod, uid, instance, time, source: 'kubelet', line: c.line, offset: c.offset }
             : { probe, pod, instance, time, source: 'kubelet', line: c.line, offset: c.offset },
         );
-      }
-    }
-    // Startup figures in the order of the pod list.
-    for (const inst of this.registry.all()) {
-      const { pod, uid, instance } = inst;
-      const seen = inst.seen;
-      if (!opts.includeSystemPods && (inst.system || inst.static)) continue;
-      if (seen.startup) {
-        const { sloDuration, e2eDuration, line } = seen.startup;
-        const absurd = (v: number | undefined) => v !== undefined && (v < 0 || v > ABSURD_STARTUP_S);
-        const isFlagged = absurd(sloDuration) || absurd(e2eDuration);
-        if (isFlagged) {
-          flagged++;
-          firstFlagged = Math.min(firstFlagged, line);
-        }
-        podStartups.push({
-          pod,
-          ...(uid !== undefined ? { uid } : {}),
-          instance,
-          ...(sloDuration !== undefined ? { sloDuration } : {}),
-          ...(e2eDuration !== undefined ? { e2eDuration } : {}),
-          flagged: isFlagged,
-        });
       }
     }
     if (flagged > 0) {
