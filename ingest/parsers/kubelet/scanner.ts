@@ -16,7 +16,7 @@ export interface ScanOptions {
   filter: ByteFilter;
   /** Lines longer than this many bytes are skipped. */
   maxLineBytes: number;
-  /** The reused buffer's size (default 4 MiB); at least twice the longest line. */
+  /** The reused buffer's size (default 1 MiB); at least twice the longest line. */
   blockBytes?: number;
   /** A buffer to reuse (its bytes are overwritten), when big enough; one scanner at a time. */
   buffer?: Buffer;
@@ -39,7 +39,8 @@ export interface ScanTotals {
  */
 export type LineHandler = (text: string, line: number, offset: number, rows: number) => boolean;
 
-export const BLOCK_BYTES = 4 * 1024 * 1024;
+/** Blocks read at once: 1 MiB read faster here than 4 MiB (what is read is still in the cache when searched). */
+export const BLOCK_BYTES = 1024 * 1024;
 /** Lines are searched in stretches of about this many bytes, each searched for every needle while it is in the cache. */
 const STRETCH_BYTES = 128 * 1024;
 const NL = 0x0a;
