@@ -153,7 +153,7 @@ function report(logs: LogFigures[]): string {
     '',
     ...rows,
     '',
-    `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at the end. Goals: at most 2x grep, under 200 MB. Worker threads take 32 MiB pieces of files of 96 MiB and more, as they come; the one-thread rows read the same pieces in one thread. \`bin/kpd\` today compiles TypeScript through tsx on every start (worker threads too).`,
+    `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at the end. Goals: at most 2x grep, under 200 MB. Worker threads take 16 MiB pieces of files of 96 MiB and more, as they come; the one-thread rows read the same pieces in one thread. \`bin/kpd\` today compiles TypeScript through tsx on every start (worker threads too).`,
     '',
   ].join('\n');
 }

@@ -41,7 +41,7 @@ export interface ReadKubeletLogOptions {
   maxLineBytes?: number;
   /** Plain files at least this big are read by worker threads too, in pieces (default 96 MiB; readKubeletLogFile). */
   splitBytes?: number;
-  /** Size of those pieces (default 32 MiB). */
+  /** Size of those pieces (default 16 MiB: pieces of equal work end together). */
   pieceBytes?: number;
   /** Worker threads for a split file (default: one per core but this one; 0: pieces read in this thread). */
   workers?: number;
@@ -50,7 +50,7 @@ export interface ReadKubeletLogOptions {
 const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
 const MIB = 1024 * 1024;
 const DEFAULT_SPLIT_BYTES = 96 * MIB;
-const DEFAULT_PIECE_BYTES = 32 * MIB;
+const DEFAULT_PIECE_BYTES = 16 * MIB;
 /** podStartSLOduration beyond a day, or negative, is the kubelet bug that logs -9.22e+09. */
 const ABSURD_STARTUP_S = 86_400;
 
