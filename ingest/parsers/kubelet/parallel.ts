@@ -53,9 +53,14 @@ export interface Pieces {
 const SOURCE = './kubelet-worker.ts';
 const COMPILED = './kubelet-worker.mjs';
 
+/** A file next to this module. (A name passed in: a bundler must not take it for an asset of its own to resolve.) */
+function besideThis(name: string): string {
+  return fileURLToPath(new URL(name, import.meta.url));
+}
+
 /** Whether a worker can be started from here: always from sources, when the compiled entry was emitted otherwise. */
 export function workersAvailable(): boolean {
-  return fromSources(import.meta.url) || fs.existsSync(fileURLToPath(new URL(COMPILED, import.meta.url)));
+  return fromSources(import.meta.url) || fs.existsSync(besideThis(COMPILED));
 }
 
 /** Starts a worker on the job; resolves when it ends, whatever the way. */
