@@ -17,12 +17,48 @@ export interface ProbesCommandOptions {
 /** Events written per call of `out`: a log can hold hundreds of thousands, too many for one string. */
 const EVENTS_PER_WRITE = 4096;
 
-/** `{"events":[…]}` of a whole log, written a slice of events at a time. */
-function writeEventsJson(events: readonly ProbeEvent[], out: (s: string) => void): void {
+/** toIso for times in time order: the date and hour are formatted once per hour. */
+export function isoInOrder(): (us: number) => string {
+  let hour = NaN;
+  let prefix = '';
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  return (us) => {
+    const s = Math.floor(us / 1e6);
+    const h = Math.floor(s / 3600);
+    if (h !== hour) {
+      hour = h;
+      prefix = new Date(h * 3_600_000).toISOString();
+      // `YYYY-MM-DDTHH:`; years beyond four digits are left to toIso.
+      prefix = prefix.length === 24 ? prefix.slice(0, 14) : '';
+    }
+    if (!prefix) return toIso(us);
+    const inHour = s - h * 3600;
+    return `${prefix}${pad(Math.floor(inHour / 60), 2)}:${pad(inHour % 60, 2)}.${pad(us - s * 1e6, 6)}Z`;
+  };
+}
+
+/**
+ * `{"events":[…]}` of a whole log, written a slice of events at a time; each
+ * event as JSON.stringify({ pod, uid, probe, time }) writes it, the pods',
+ * uids' and probes' JSON made once each.
+ */
+async function writeEventsJson(events: readonly ProbeEvent[], out: Sink, drained: () => Promise<void>): Promise<void> {
+  const json = new Map<string, string>();
+  const quoted = (v: string) => {
+    let q = json.get(v);
+    if (q === undefined) json.set(v, (q = JSON.stringify(v)));
+    return q;
+  };
+  const iso = isoInOrder();
   out('{"events":[');
   for (let i = 0; i < events.length; i += EVENTS_PER_WRITE) {
-    const part = events.slice(i, i + EVENTS_PER_WRITE).map((e) => JSON.stringify({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) }));
-    out((i > 0 ? ',' : '') + part.join(','));
+    const part: string[] = [];
+    for (const e of events.slice(i, i + EVENTS_PER_WRITE)) {
+      const pod = e.pod === undefined ? '' : `"pod":${quoted(e.pod)},`;
+      part.push(`{${pod}"uid":${e.uid === undefined ? 'null' : quoted(e.uid)},"probe":${quoted(e.probe)},"time":"${iso(e.time)}"}`);
+    }
+    // A pipe takes what it can; wait for it rather than queue the rest of the log in memory.
+    if (out((i > 0 ? ',' : '') + part.join(',')) === false) await drained();
   }
   out(']}\n');
 }
@@ -34,11 +70,15 @@ function offsetsMs(events: readonly ProbeEvent[]): number[] {
   return events.map((e) => (e.time - first.get(e.instance)!) / 1000);
 }
 
+/** Where output goes; false: it is full for now (a stream's write), wait for `drained`. */
+export type Sink = (s: string) => unknown;
+
 export async function probesCommand(
   file: string,
   opts: ProbesCommandOptions,
-  out: (s: string) => void,
+  out: Sink,
   err: (s: string) => void = (s) => process.stderr.write(s),
+  drained: () => Promise<void> = () => Promise.resolve(),
 ): Promise<number> {
   try {
     if (!fs.statSync(file).isFile()) throw new Error('not a file');
@@ -60,7 +100,7 @@ export async function probesCommand(
 
   if (opts.pod === undefined) {
     const events = result.events;
-    if (opts.json) writeEventsJson(events, out);
+    if (opts.json) await writeEventsJson(events, out, drained);
     else {
       out(table([['TIME', 'POD', 'PROBE', 'UID'], ...events.map((e) => [toIso(e.time), e.pod ?? '', e.probe, e.uid ?? ''])]) + '\n');
     }

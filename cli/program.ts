@@ -1,6 +1,7 @@
 // The kpd command line's commands and options (the contract of DESIGN.md): every command takes
 // --db and --json, prints one JSON document with --json, and exits non-zero
 // with the reason on stderr when something is wrong.
+import { once } from 'node:events';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openDb, dbPath, type DB } from '../lib/db/open';
 import { SelectionError } from '../lib/queries/errors';
@@ -124,7 +125,9 @@ export function program(): Command {
     .option('--pod <ns/name>', 'follow one pod: every probe with its line and offset')
     .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
     .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
-      run(() => probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s))),
+      run(() =>
+        probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s), undefined, () => once(process.stdout, 'drain').then(() => {})),
+      ),
     );
 
   common(p.command('serve'))

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probesCommand } from '../../cli/probes';
+import fc from 'fast-check';
+import { isoInOrder, probesCommand } from '../../cli/probes';
 import { readKubeletLogFile } from '../../ingest/parsers/kubelet/reader';
 import { toIso } from '../../lib/time';
 import { FIXTURES } from './helpers';
@@ -99,12 +100,26 @@ describe('kpd probes', () => {
     }).flat();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-probes-')), 'kubelet.log');
     fs.writeFileSync(file, lines.join('\n') + '\n');
+    // A sink that is full after each write, as a pipe can be: the command waits for it each time.
     const writes: string[] = [];
-    expect(await probesCommand(file, { json: true, year: 2025 }, (s) => writes.push(s), () => {})).toBe(0);
+    let waits = 0;
+    const full = (s: string) => (writes.push(s), false);
+    expect(await probesCommand(file, { json: true, year: 2025 }, full, () => {}, async () => void waits++)).toBe(0);
     expect(writes.length).toBeGreaterThan(2);
+    expect(waits).toBe(writes.length - 2);
     const r = await readKubeletLogFile(file, { file, year: 2025 });
     expect(r.events).toHaveLength(6000);
     expect(writes.join('')).toBe(JSON.stringify({ events: r.events.map((e) => ({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) })) }) + '\n');
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('writes times as toIso does, however far from now and in whatever order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -70e15, max: 300e15 }), { maxLength: 50 }), fc.integer({ min: 1_700_000_000e6, max: 1_800_000_000e6 }), (far, near) => {
+        const iso = isoInOrder();
+        for (const us of [...far, near, near + 1, near + 3_599_999_999, near - 1, ...far.sort((a, b) => a - b)]) expect(iso(us)).toBe(toIso(us));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
