@@ -10,6 +10,7 @@
 // two numbers, plus what it has beyond the usual (a probe name, a source, a
 // dated time...) and its pods. Strings are copied once into the table, so no
 // fact keeps a line (and the block it was sliced from) alive.
+import type { PodRef } from './pods';
 import type { Match } from './probes';
 
 // Flags of a fact: what follows its fixed part, in this order.
@@ -41,7 +42,7 @@ export interface FactsData {
   ints: Int32Array<ArrayBuffer>[];
   /** Per fact: byte offset of the line, its time (µs of the day in its header, or µs since the epoch for JSON), then at, dated, startup figures. */
   nums: Float64Array<ArrayBuffer>[];
-  /** Per pod of a fact: namespace, name, uid (string ids; -1: none). */
+  /** Per pod of a fact: namespace, name, `namespace/name`, uid (string ids; -1: none). */
   pods: Int32Array<ArrayBuffer>[];
   strings: string[];
   count: number;
@@ -162,7 +163,8 @@ export class FactLog {
     for (const p of m.pods) {
       this.pods.push(this.id(p.namespace, 3));
       this.pods.push(this.id(p.name, 4));
-      this.pods.push(this.id(p.uid, 5));
+      this.pods.push(this.id(`${p.namespace}/${p.name}`, 5));
+      this.pods.push(this.id(p.uid, 6));
     }
     this.count++;
   }
@@ -200,7 +202,7 @@ export function forEachFact(d: FactsData, visit: (f: Fact) => void): void {
   const nums = new Reader(d.nums);
   const podCols = new Reader(d.pods);
   const strings = d.strings;
-  const pods: { namespace: string; name: string; uid?: string }[] = [];
+  const pods: PodRef[] = [];
   const match: Match = { pods };
   const stamp: LineStamp = { month: 0, day: 0, time: 0 };
   const fact: Fact = { rule: 0, line: 0, offset: 0, stamp, match };
@@ -230,8 +232,9 @@ export function forEachFact(d: FactsData, visit: (f: Fact) => void): void {
     for (let p = 0; p < podCount; p++) {
       const namespace = strings[podCols.next()];
       const name = strings[podCols.next()];
+      const key = strings[podCols.next()];
       const uid = podCols.next();
-      pods[p] = uid >= 0 ? { namespace, name, uid: strings[uid] } : { namespace, name };
+      pods[p] = uid >= 0 ? { namespace, name, key, uid: strings[uid] } : { namespace, name, key };
     }
     visit(fact);
   }

@@ -9,9 +9,11 @@ export interface PodRef {
   namespace: string;
   name: string;
   uid?: string;
+  /** `namespace/name`, when already made (and hashed: the registry looks pods up by it). */
+  key?: string;
 }
 
-export const podKey = (p: PodRef): string => `${p.namespace}/${p.name}`;
+export const podKey = (p: PodRef): string => p.key ?? `${p.namespace}/${p.name}`;
 
 const LEGACY_POD = /^([^\s"(),_/]+)_([^\s"(),_/]+)\(([^\s"()]*)\)$/;
 
@@ -123,7 +125,7 @@ export class PodRegistry<S> {
   private start(ref: PodRef, instance: number): PodInstance<S> {
     const { namespace, name } = ref;
     const inst: PodInstance<S> = {
-      pod: `${namespace}/${name}`,
+      pod: podKey(ref),
       namespace,
       name,
       instance,
