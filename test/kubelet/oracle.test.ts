@@ -25,11 +25,13 @@ import type { FactsData } from '../../ingest/parsers/kubelet/facts';
 import { readPieces } from '../../ingest/parsers/kubelet/parallel';
 import { stripPrefixes } from '../../ingest/parsers/kubelet/prefix';
 import { readKubeletLog, readKubeletLogFile, type ReadKubeletLogOptions } from '../../ingest/parsers/kubelet/reader';
+import { parseGoDuration } from '../../ingest/parsers/kubelet/time';
 import type { KubeletLogResult } from '../../lib/model';
 import { FIXTURES, chunksOf, fixture } from './helpers';
 import { PREFIXES, line, type Encoding, type Pod, type Say } from './log-shapes';
 import { parseKlogHeader as oracleHeader, parseStructured as oracleStructured } from './oracle/klog';
 import { stripPrefixes as oracleStrip } from './oracle/prefix';
+import { parseGoDuration as oracleDuration } from './oracle/time';
 import { readKubeletLog as oracleRead } from './oracle/reader';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-kubelet-oracle-'));
@@ -373,5 +375,17 @@ describe('the parts that no longer run regular expressions read lines as the old
       { numRuns: 5000 },
     );
     expect(found).toBeGreaterThan(1000);
+  });
+
+  it('Go durations', () => {
+    const duration = fc
+      .tuple(fc.constantFrom('', '-', '+', ' '), fc.stringMatching(/^\d{0,4}(\.\d{0,9})?(e[+-]?\d)?$/), fc.constantFrom('s', 'ms', 'm', 'h', 'µs', 'x', ''), fc.constantFrom('', '2.5s', 's', ' '))
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(duration, fc.string({ maxLength: 12 })), (text) => {
+        expect(parseGoDuration(text)).toBe(oracleDuration(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -47,10 +47,13 @@ export function podFromValue(v: unknown): PodRef | undefined {
 
 /** The record's pod (`pod=`, or another key such as `object=`), with `podUID=` when logged. */
 export function podOf(rec: LogRecord, key = 'pod'): PodRef | undefined {
-  const p = podFromValue(rec.get(key));
-  if (!p) return undefined;
-  const uid = p.uid ?? stringValue(rec, 'podUID');
-  return uid ? { ...p, uid } : p;
+  // Several rows of the table ask for the same line's pod.
+  return rec.memo(`podOf ${key}`, () => {
+    const p = podFromValue(rec.get(key));
+    if (!p) return undefined;
+    const uid = p.uid ?? stringValue(rec, 'podUID');
+    return uid ? { ...p, uid } : p;
+  });
 }
 
 /** `pods=["ns/a","ns/b"]`, `pods=[ns/a ns/b]` (older, unquoted), JSON objects or strings. */

@@ -140,12 +140,22 @@ export function timeValue(v: unknown): Micros | undefined {
 
 const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
+/** `2.755s`: digits, maybe a dot and more digits, `s` (what the general reading below gives as the number itself). */
+function plainSeconds(s: string): boolean {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+  if (i === 0) return false;
+  if (s.charCodeAt(i) === 0x2e) for (i++; i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39; i++);
+  return i === s.length - 1 && s.charCodeAt(i) === 0x73;
+}
+
 /** Go's time.Duration.String() (`2.755s`, `1m2.5s`, `-9.2e+09s`) or a number of seconds, to seconds. */
 export function parseGoDuration(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (s === '0') return 0;
+  if (plainSeconds(s)) return Number(s.slice(0, -1));
   const whole = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(s);
   if (!whole) return undefined;
   let total = 0;
