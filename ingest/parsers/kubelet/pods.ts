@@ -48,7 +48,7 @@ export function podFromValue(v: unknown): PodRef | undefined {
 /** The record's pod (`pod=`, or another key such as `object=`), with `podUID=` when logged. */
 export function podOf(rec: LogRecord, key = 'pod'): PodRef | undefined {
   // Several rows of the table ask for the same line's pod.
-  return rec.memo(`podOf ${key}`, () => {
+  return rec.memo(key === 'pod' ? 'podOf' : `podOf ${key}`, () => {
     const p = podFromValue(rec.get(key));
     if (!p) return undefined;
     const uid = p.uid ?? stringValue(rec, 'podUID');

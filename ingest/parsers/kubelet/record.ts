@@ -11,14 +11,18 @@ export interface LogRecord {
   memo<T>(key: string, make: () => T): T;
 }
 
-/** The memo of a record. */
+/** The memo of a record: a line has a few things made once each, so a short list. */
 export class Memo {
-  private memos: Map<string, unknown> | undefined;
+  private memoKeys: string[] | undefined;
+  private memoValues: unknown[] | undefined;
   memo<T>(key: string, make: () => T): T {
-    this.memos ??= new Map();
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const keys = (this.memoKeys ??= []);
+    const values = (this.memoValues ??= []);
+    const i = keys.indexOf(key);
+    if (i !== -1) return values[i] as T;
     const v = make();
-    this.memos.set(key, v);
+    keys.push(key);
+    values.push(v);
     return v;
   }
 }
