@@ -312,7 +312,8 @@ function isGzip(fd: number): boolean {
  * Reads one kubelet log file, like readKubeletLog but faster: a plain file is
  * read through one reused buffer (a big one by worker threads too, in pieces);
  * gzip is inflated in large chunks, in this thread (it cannot be split).
- * Throws only when the file cannot be opened.
+ * Throws when the file cannot be opened or its first bytes read; a read error
+ * later keeps what was read, with a warning.
  */
 export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptions): Promise<KubeletLogResult> {
   const fd = fs.openSync(file, 'r');
@@ -328,16 +329,22 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
   const pieceBytes = Math.max(1, opts.pieceBytes ?? DEFAULT_PIECE_BYTES);
   const split = size >= (opts.splitBytes ?? DEFAULT_SPLIT_BYTES) && size > pieceBytes;
   const r = new Replay();
-  await readPieces(
-    file,
-    size,
-    {
-      pieceBytes: split ? pieceBytes : Math.max(size, 1),
-      threads: split && opts.workers !== 0,
-      ...(opts.workers ? { workers: opts.workers } : {}),
-      maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-    },
-    (facts) => r.piece(facts),
-  );
-  return r.finish(opts, []);
+  const warnings: IngestWarning[] = [];
+  try {
+    await readPieces(
+      file,
+      size,
+      {
+        pieceBytes: split ? pieceBytes : Math.max(size, 1),
+        threads: split && opts.workers !== 0,
+        ...(opts.workers ? { workers: opts.workers } : {}),
+        maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      },
+      (facts) => r.piece(facts),
+    );
+  } catch (e) {
+    // Pieces come in order: what was replayed is the log up to the failure.
+    warnings.push({ file: opts.file, message: `read error, kept what was read: ${(e as Error).message}` });
+  }
+  return r.finish(opts, warnings);
 }
