@@ -2,6 +2,7 @@
 // --db and --json, prints one JSON document with --json, and exits non-zero
 // with the reason on stderr when something is wrong.
 import type { BuildId } from '../lib/build-id';
+import { once } from 'node:events';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openDb, dbPath, NoDatabaseError, SchemaError, type DB } from '../lib/db/open';
 import { EnvironmentProblem, environmentProblem } from '../lib/db/problems';
@@ -216,7 +217,9 @@ export function program(): Command {
     .option('--pod <ns/name>', 'follow one pod: every probe with its line and offset')
     .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
     .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
-      run(() => probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s))),
+      run(() =>
+        probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s), undefined, () => once(process.stdout, 'drain').then(() => {})),
+      ),
     );
 
   common(p.command('spans'))

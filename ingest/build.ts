@@ -21,7 +21,7 @@ import type {
 } from '../lib/model';
 import { parseBuildLog } from './parsers/buildlog';
 import { parseJUnit } from './parsers/junit';
-import { readKubeletLog } from './parsers/kubelet/reader';
+import { readKubeletLogFile } from './parsers/kubelet/reader';
 import { SpanCollector } from './parsers/otlp/collector';
 import { readTraceLines } from './parsers/otlp/reader';
 import { looksBinary, readLines } from './parsers/lines';
@@ -196,7 +196,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
         const parsed = parse(text, f.rel);
         Object.assign(prow, parsed.info);
         versionFacts.push(parsed.facts);
-        warnings.push(...parsed.warnings);
+        appendAll(warnings, parsed.warnings);
         report(f, 1, Object.keys(parsed.info).length);
       });
     }
@@ -211,12 +211,12 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
       if (text === undefined) return report(f, 0, 0, 1);
       if (f.kind === 'perfdata') {
         const r = parsePerfDataText(text, { file: f.rel });
-        warnings.push(...r.warnings);
+        appendAll(warnings, r.warnings);
         if (r.perf) pieces.push(pieceOf(r.perf.labels, f.rel, undefined, undefined, undefined, true, { perf: r.perf }));
         report(f, 1, r.perf?.dataItems.length ?? 0, r.perf ? 0 : 1);
       } else {
         const r = parseTimeSeriesText(text, { file: f.rel });
-        warnings.push(...r.warnings);
+        appendAll(warnings, r.warnings);
         if (r.series) pieces.push(pieceOf(r.series.labels, f.rel, undefined, undefined, undefined, true, { series: r.series }));
         report(f, 1, r.series ? Object.keys(r.series.opSeries).length + Object.keys(r.series.resourceSeries).length : 0, r.series ? 0 : 1);
       }
@@ -224,8 +224,8 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
       const text = readText(f, warnings);
       if (text === undefined) return report(f, 0, 0, 1);
       const r = parseJUnit(text, f.rel);
-      warnings.push(...r.warnings);
-      junit.push(...r.cases);
+      appendAll(warnings, r.warnings);
+      appendAll(junit, r.cases);
       report(f, 1, r.cases.length);
     } else if (f.kind === 'build-log') {
       if (isBinary(f)) {
@@ -236,7 +236,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
         file: f.rel,
         buildTime: prow.started,
       });
-      warnings.push(...r.warnings);
+      appendAll(warnings, r.warnings);
       for (const b of r.perf) {
         pieces.push(pieceOf(b.perf.labels, f.rel, b.line, b.loggedAt, b.itDescription, false, { perf: b.perf }));
       }
@@ -271,7 +271,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
       .filter((f) => f.kind === 'kubelet-log')
       .map((f) =>
         guarded(f, warnings, report, async () => {
-          const log = await readKubeletLog(fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK }), { file: f.rel, reference: prow.started });
+          const log = await readKubeletLogFile(f.abs, { file: f.rel, reference: prow.started });
           tieKubeletLog(f, log, runs, warnings, report);
         }),
       ),
@@ -436,7 +436,7 @@ function tieKubeletLog(
 ) {
   const host = f.rel.split('/')[1];
   const onHost = runsOnHost(runs, host);
-  warnings.push(...result.warnings);
+  appendAll(warnings, result.warnings);
   let kept = 0;
   if (!onHost.length) {
     warnings.push({ file: f.rel, message: `no test ran on host ${host}; its kubelet log is not tied to any run` });
@@ -445,8 +445,8 @@ function tieKubeletLog(
     const inWindow = (t: Micros) => (r.start === undefined || t >= r.start) && (r.end === undefined || t < r.end);
     const events = result.events.filter((e) => inWindow(e.time));
     const pods = new Set(events.map((e) => `${e.pod}\0${e.instance}`));
-    r.probes.push(...events);
-    r.podStartups.push(...result.podStartups.filter((p) => pods.has(`${p.pod}\0${p.instance}`)));
+    appendAll(r.probes, events);
+    appendAll(r.podStartups, result.podStartups.filter((p) => pods.has(`${p.pod}\0${p.instance}`)));
     kept += events.length;
   }
   report(f, result.lines, kept, result.skipped);
@@ -458,14 +458,14 @@ function runsOnHost(runs: Run[], host: string): Run[] {
 
 /** Ties a host's span probes to the runs on that host by test window, as kubelet log events are, with the spans of their pods. */
 function tieTraces(host: string, result: Omit<TraceResult, 'lines' | 'skipped'>, runs: Run[], warnings: IngestWarning[]) {
-  warnings.push(...result.warnings);
+  appendAll(warnings, result.warnings);
   const onHost = runsOnHost(runs, host);
   if (!onHost.length) warnings.push({ file: `artifacts/${host}/`, message: `no test ran on host ${host}; its trace files are not tied to any run` });
   for (const r of onHost) {
     const inWindow = (t: Micros) => (r.start === undefined || t >= r.start) && (r.end === undefined || t < r.end);
     const events = result.events.filter((e) => inWindow(e.time));
     const pods = new Set(events.map((e) => `${e.pod}\0${e.instance}`));
-    r.probes.push(...events);
+    appendAll(r.probes, events);
     (r.spans ??= []).push(...result.spans.filter((s) => pods.has(`${s.pod}\0${s.instance}`)));
   }
 }
@@ -488,4 +488,9 @@ function isBinary(f: BuildFile): boolean {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Appends without spreading: spreading a few hundred thousand items into push() overflows the call stack. */
+function appendAll<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
 }

@@ -1,7 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probesCommand } from '../../cli/probes';
+import fc from 'fast-check';
+import { isoInOrder, probesCommand } from '../../cli/probes';
+import { readKubeletLogFile } from '../../ingest/parsers/kubelet/reader';
+import { toIso } from '../../lib/time';
 import { FIXTURES } from './helpers';
+import { line } from './log-shapes';
 
 async function run(file: string, opts: { pod?: string; year?: number; json: boolean }) {
   let stdout = '';
@@ -47,7 +53,10 @@ describe('kpd probes', () => {
     const { code, stdout, stderr } = await run('legacy-1.19.log', { pod: 'density-4481/pod-a', year: 2020, json: true });
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const events = JSON.parse(stdout).events as { instance: number; probe: string; line: number; offsetMs: number }[];
+    const events = JSON.parse(stdout).events as { instance: number; probe: string; line: number; offset: number; offsetMs: number }[];
+    // Each probe's line starts at its offset.
+    const log = fs.readFileSync(path.join(FIXTURES, 'legacy-1.19.log'), 'utf8');
+    for (const e of events) expect(log.slice(e.offset).startsWith(log.split('\n')[e.line - 1])).toBe(true);
     expect(events.map((e) => [e.instance, e.probe, e.line, e.offsetMs])).toEqual([
       [0, 'pod_config_change', 1, 0],
       [0, 'runtime_manager', 5, 77.546],
@@ -78,5 +87,39 @@ describe('kpd probes', () => {
     const { code, stderr } = await run('new-year.log', { json: true });
     expect(code).toBe(0);
     expect(stderr).toMatch(/^warning: .*new-year\.log: no dated line, year or reference time: assumed \d{4} and UTC for klog headers\n$/);
+  });
+
+  it('writes thousands of events as the one JSON document they make, a slice at a time', async () => {
+    const t0 = Date.UTC(2025, 2, 16, 4) * 1000;
+    const lines = Array.from({ length: 3000 }, (_, i) => {
+      const pod = { namespace: 'density-test', name: `pod-${i}`, uid: `00000000-0000-4000-a000-${String(i).padStart(12, '0')}` };
+      return [
+        line('structured', { kind: 'add', pods: [pod], source: 'api' }, t0 + i * 1000, 0, 1),
+        line('structured', { kind: 'sandbox', pod }, t0 + i * 1000 + 100, 0, 1),
+      ];
+    }).flat();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kpd-probes-')), 'kubelet.log');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    // A sink that is full after each write, as a pipe can be: the command waits for it each time.
+    const writes: string[] = [];
+    let waits = 0;
+    const full = (s: string) => (writes.push(s), false);
+    expect(await probesCommand(file, { json: true, year: 2025 }, full, () => {}, async () => void waits++)).toBe(0);
+    expect(writes.length).toBeGreaterThan(2);
+    expect(waits).toBe(writes.length - 2);
+    const r = await readKubeletLogFile(file, { file, year: 2025 });
+    expect(r.events).toHaveLength(6000);
+    expect(writes.join('')).toBe(JSON.stringify({ events: r.events.map((e) => ({ pod: e.pod, uid: e.uid ?? null, probe: e.probe, time: toIso(e.time) })) }) + '\n');
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('writes times as toIso does, however far from now and in whatever order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -70e15, max: 300e15 }), { maxLength: 50 }), fc.integer({ min: 1_700_000_000e6, max: 1_800_000_000e6 }), (far, near) => {
+        const iso = isoInOrder();
+        for (const us of [...far, near, near + 1, near + 3_599_999_999, near - 1, ...far.sort((a, b) => a - b)]) expect(iso(us)).toBe(toIso(us));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromIso } from '../../lib/time';
-import { probesOf, readBuffer, readFixture } from './helpers';
+import { fixture, probesOf, readBuffer, readFixture } from './helpers';
 
 describe('readKubeletLog: every encoding', () => {
   it('reads 1.4 docker_manager logs: infra container restart, Started event, Running status after Pending', async () => {
@@ -21,7 +21,10 @@ describe('readKubeletLog: every encoding', () => {
       time: fromIso('2016-09-22T18:13:06.148383Z'),
       source: 'kubelet',
       line: 2,
+      // line 1 is 149 bytes and its line break
+      offset: 150,
     });
+    expect(fixture('legacy-1.4.log').toString('utf8', 150, 172)).toBe('I0922 18:13:06.148383 ');
     expect(r.lines).toBe(15);
     expect(r.skipped).toBe(0);
     expect(r.year).toBe(2016);
@@ -185,6 +188,29 @@ describe('readKubeletLog: every encoding', () => {
     });
     expect(r.warnings).toEqual([
       { file: 'kubelet.log', message: '1 NodeTracing probes name a pod uid seen nowhere else in the log: dropped' },
+    ]);
+  });
+
+  it('counts a JSON line that does not parse as unreadable when it could hold a probe, and only then', async () => {
+    const add = '{"ts":1655581354264.5642,"caller":"kubelet/kubelet.go:2092","msg":"SyncLoop ADD","v":2,"source":"api","pods":[{"name":"a","namespace":"b"}]}';
+    const housekeeping = '{"ts":1655581355264.5642,"caller":"kubelet/kubelet.go:2442","msg":"SyncLoop (housekeeping)","v":4}';
+    const r = await readBuffer(Buffer.from([add, housekeeping.slice(0, 70), add.slice(0, 100), housekeeping].join('\n')));
+    expect(r.lines).toBe(4);
+    expect(r.skipped).toBe(1);
+    expect(r.events.map((e) => [e.probe, e.line])).toEqual([['pod_config_change', 1]]);
+  });
+
+  it('moves to the next year between two facts with only housekeeping between them', async () => {
+    const log = [
+      'I1231 23:59:50.000000    1234 kubelet.go:2474] "SyncLoop ADD" source="api" pods=["ny/a"]',
+      'I1231 23:59:58.000000    1234 kubelet.go:2442] "SyncLoop (housekeeping)"',
+      'I0101 00:00:00.000000    1234 kubelet.go:2442] "SyncLoop (housekeeping)"',
+      'I0101 00:00:02.000000    1234 kubelet.go:2474] "SyncLoop ADD" source="api" pods=["ny/b"]',
+    ].join('\n');
+    const r = await readBuffer(Buffer.from(log), { year: 2024 });
+    expect(r.events.map((e) => [e.pod, new Date(e.time / 1000).toISOString()])).toEqual([
+      ['ny/a', '2024-12-31T23:59:50.000Z'],
+      ['ny/b', '2025-01-01T00:00:02.000Z'],
     ]);
   });
 });

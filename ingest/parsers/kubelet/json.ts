@@ -3,7 +3,7 @@
 // magnitude), or a time string from other encoders; `msg` and the keys become
 // a record like structured klog's.
 import type { Micros } from '../../../lib/model';
-import { isObject, type LogRecord } from './record';
+import { isObject, Memo, type LogRecord } from './record';
 import { timeValue } from './time';
 
 export interface JsonLine {
@@ -11,11 +11,13 @@ export interface JsonLine {
   record: LogRecord;
 }
 
-class JsonRecord implements LogRecord {
+class JsonRecord extends Memo implements LogRecord {
   constructor(
     readonly msg: string,
     private readonly obj: Record<string, unknown>,
-  ) {}
+  ) {
+    super();
+  }
   get(key: string): unknown {
     return this.obj[key];
   }

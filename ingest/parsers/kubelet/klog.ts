@@ -1,40 +1,56 @@
 // klog text lines: the header (`I0316 04:31:21.080604     202 kubelet.go:2474] `,
 // no year, no zone) and, for 1.20+ structured messages, the record
 // `"Quoted message" key=value key="v" key={json} key=&{Go struct} pods=[ns/a ns/b]`.
-import type { LogRecord } from './record';
+import { isDigit, isSpace } from './chars';
+import { Memo, type LogRecord } from './record';
 
 export interface KlogLine {
-  severity: string;
   month: number;
   day: number;
-  hh: number;
-  mm: number;
-  ss: number;
-  us: number;
-  /** `kubelet.go:2474` */
-  source: string;
+  /** Time of day in the header, µs. */
+  usOfDay: number;
   message: string;
 }
 
-const HEADER = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})\s+\d+\s+([^\s\]]+:\d+)\] ?/;
+const two = (s: string, i: number) => (s.charCodeAt(i) - 0x30) * 10 + s.charCodeAt(i + 1) - 0x30;
 
+/**
+ * `I0316 04:31:21.080604     202 kubelet.go:2474] ` at the start of `text`,
+ * as the regular expression
+ * `^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})\s+\d+\s+([^\s\]]+:\d+)\] ?`
+ * reads it, without running one: this runs on every line the table reads.
+ */
 export function parseKlogHeader(text: string): KlogLine | undefined {
-  const m = HEADER.exec(text);
-  if (!m) return undefined;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  const c = text.charCodeAt(0);
+  if (c !== 0x49 && c !== 0x57 && c !== 0x45 && c !== 0x46) return undefined;
+  for (let i = 1; i <= 20; i++) {
+    const d = text.charCodeAt(i);
+    if (i === 5 ? d !== 0x20 : i === 8 || i === 11 ? d !== 0x3a : i === 14 ? d !== 0x2e : !isDigit(d)) return undefined;
+  }
+  const n = text.length;
+  // \s+ \d+ \s+ (the thread id)
+  let j = 21;
+  while (j < n && isSpace(text.charCodeAt(j))) j++;
+  if (j === 21) return undefined;
+  let k = j;
+  while (k < n && isDigit(text.charCodeAt(k))) k++;
+  if (k === j) return undefined;
+  j = k;
+  while (j < n && isSpace(text.charCodeAt(j))) j++;
+  if (j === k) return undefined;
+  // ([^\s\]]+:\d+)\]: a run up to `]` ending in `:` and digits, something before the `:`
+  let e = j;
+  for (let ch = text.charCodeAt(e); e < n && ch !== 0x5d && !isSpace(ch); ch = text.charCodeAt(++e));
+  if (e >= n || text.charCodeAt(e) !== 0x5d) return undefined;
+  let d = e;
+  while (d > j && isDigit(text.charCodeAt(d - 1))) d--;
+  if (d === e || d - 1 <= j || text.charCodeAt(d - 1) !== 0x3a) return undefined;
+  const month = two(text, 1);
+  const day = two(text, 3);
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  return {
-    severity: m[1],
-    month,
-    day,
-    hh: Number(m[4]),
-    mm: Number(m[5]),
-    ss: Number(m[6]),
-    us: Number(m[7]),
-    source: m[8],
-    message: text.slice(m[0].length),
-  };
+  const end = text.charCodeAt(e + 1) === 0x20 ? e + 2 : e + 1;
+  const us = two(text, 15) * 10_000 + two(text, 17) * 100 + two(text, 19);
+  return { month, day, usOfDay: ((two(text, 6) * 60 + two(text, 9)) * 60 + two(text, 12)) * 1_000_000 + us, message: text.slice(end) };
 }
 
 /** End (exclusive) of the Go-quoted string starting at `i` (a `"`); -1 when unterminated. */
@@ -66,6 +82,8 @@ function bracketEnd(s: string, i: number): number {
 }
 
 function unquote(q: string): string {
+  // Without a backslash JSON.parse gives the text between the quotes, or throws (a raw control character) and so do we.
+  if (q.indexOf('\\') === -1) return q.slice(1, -1);
   try {
     const v: unknown = JSON.parse(q);
     if (typeof v === 'string') return v;
@@ -88,37 +106,54 @@ function decode(raw: string): unknown {
   return raw;
 }
 
-class KlogRecord implements LogRecord {
+/**
+ * The key=value pairs after the message, read as far as the keys asked for:
+ * rows ask for a few keys near the start (`pod=`, `source=`), and a status
+ * line's JSON is delimited only when a row wants it. Reading stops at the first
+ * value it cannot delimit, keeping the pairs before it; the first of two equal
+ * keys wins.
+ */
+class KlogRecord extends Memo implements LogRecord {
+  // Few pairs per line, so arrays beat maps.
+  private readonly keys: string[] = [];
+  private readonly raws: string[] = [];
+  private decoded: Map<string, unknown> | undefined;
+  private at: number;
+
   constructor(
     readonly msg: string,
-    private readonly values: Map<string, string>,
-  ) {}
-  get(key: string): unknown {
-    const raw = this.values.get(key);
-    return raw === undefined ? undefined : decode(raw);
+    private readonly message: string,
+    msgEnd: number,
+  ) {
+    super();
+    this.at = msgEnd;
   }
-  raw(key: string): string | undefined {
-    return this.values.get(key);
-  }
-}
 
-/**
- * A structured klog message (it starts with a quote) as a record. Parsing
- * stops at the first value it cannot delimit, keeping the pairs before it.
- */
-export function parseStructured(message: string): LogRecord | undefined {
-  if (message.charCodeAt(0) !== 0x22) return undefined;
-  const msgEnd = quotedEnd(message, 0);
-  if (msgEnd === -1) return undefined;
-  const values = new Map<string, string>();
-  let i = msgEnd;
-  const n = message.length;
-  while (i < n) {
+  get(key: string): unknown {
+    if (this.decoded?.has(key)) return this.decoded.get(key);
+    const raw = this.raw(key);
+    const v = raw === undefined ? undefined : decode(raw);
+    (this.decoded ??= new Map()).set(key, v);
+    return v;
+  }
+
+  raw(key: string): string | undefined {
+    const keys = this.keys;
+    for (let i = 0; ; i++) {
+      if (i === keys.length && !this.next()) return undefined;
+      if (keys[i] === key) return this.raws[i];
+    }
+  }
+
+  /** Reads one more pair; false at the end. */
+  private next(): boolean {
+    const message = this.message;
+    const n = message.length;
+    let i = this.at;
     while (i < n && message.charCodeAt(i) === 0x20) i++;
     const eq = message.indexOf('=', i);
-    if (eq <= i) break;
-    const key = message.slice(i, eq);
-    if (/\s/.test(key)) break;
+    if (i >= n || eq <= i) return this.stop();
+    for (let k = i; k < eq; k++) if (isSpace(message.charCodeAt(k))) return this.stop();
     let start = eq + 1;
     let end: number;
     const c = message.charCodeAt(start);
@@ -131,9 +166,24 @@ export function parseStructured(message: string): LogRecord | undefined {
       end = message.indexOf(' ', start);
       if (end === -1) end = n;
     }
-    if (end === -1) break;
-    if (!values.has(key)) values.set(key, message.slice(start, end));
-    i = end;
+    if (end === -1) return this.stop();
+    // The first of two equal keys wins: a later one is read past, never found.
+    this.keys.push(message.slice(i, eq));
+    this.raws.push(message.slice(start, end));
+    this.at = end;
+    return true;
   }
-  return new KlogRecord(unquote(message.slice(0, msgEnd)), values);
+
+  private stop(): false {
+    this.at = this.message.length;
+    return false;
+  }
+}
+
+/** A structured klog message (it starts with a quote) as a record. */
+export function parseStructured(message: string): LogRecord | undefined {
+  if (message.charCodeAt(0) !== 0x22) return undefined;
+  const msgEnd = quotedEnd(message, 0);
+  if (msgEnd === -1) return undefined;
+  return new KlogRecord(unquote(message.slice(0, msgEnd)), message, msgEnd);
 }

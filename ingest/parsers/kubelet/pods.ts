@@ -2,20 +2,18 @@
 // `pod="ns/name"` (+ `podUID=`), JSON `{"name","namespace"}`. A pod is keyed
 // by namespace/name; a new ADD after a DELETE/REMOVE of the same name (or a
 // line with an unknown uid for it) starts its next instance.
+import { hasSpace } from './chars';
 import { isObject, stringValue, type LogRecord } from './record';
 
 export interface PodRef {
   namespace: string;
   name: string;
   uid?: string;
+  /** `namespace/name`, when already made (and hashed: the registry looks pods up by it). */
+  key?: string;
 }
 
-export const podKey = (p: PodRef): string => `${p.namespace}/${p.name}`;
-
-/** Copies a string out of the line it was sliced from, so the line (and its chunk) can be collected. */
-export function keep(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
-}
+export const podKey = (p: PodRef): string => p.key ?? `${p.namespace}/${p.name}`;
 
 const LEGACY_POD = /^([^\s"(),_/]+)_([^\s"(),_/]+)\(([^\s"()]*)\)$/;
 
@@ -38,7 +36,7 @@ export function parseLegacyPodList(s: string): PodRef[] {
 export function podFromValue(v: unknown): PodRef | undefined {
   if (typeof v === 'string') {
     const slash = v.indexOf('/');
-    if (slash <= 0 || slash === v.length - 1 || v.indexOf('/', slash + 1) !== -1 || /\s/.test(v)) return undefined;
+    if (slash <= 0 || slash === v.length - 1 || v.indexOf('/', slash + 1) !== -1 || hasSpace(v)) return undefined;
     return { namespace: v.slice(0, slash), name: v.slice(slash + 1) };
   }
   if (isObject(v) && typeof v.name === 'string' && typeof v.namespace === 'string' && v.name && v.namespace) {
@@ -49,10 +47,13 @@ export function podFromValue(v: unknown): PodRef | undefined {
 
 /** The record's pod (`pod=`, or another key such as `object=`), with `podUID=` when logged. */
 export function podOf(rec: LogRecord, key = 'pod'): PodRef | undefined {
-  const p = podFromValue(rec.get(key));
-  if (!p) return undefined;
-  const uid = p.uid ?? stringValue(rec, 'podUID');
-  return uid ? { ...p, uid } : p;
+  // Several rows of the table ask for the same line's pod.
+  return rec.memo(key === 'pod' ? 'podOf' : `podOf ${key}`, () => {
+    const p = podFromValue(rec.get(key));
+    if (!p) return undefined;
+    const uid = p.uid ?? stringValue(rec, 'podUID');
+    return uid ? { ...p, uid } : p;
+  });
 }
 
 /** `pods=["ns/a","ns/b"]`, `pods=[ns/a ns/b]` (older, unquoted), JSON objects or strings. */
@@ -70,8 +71,8 @@ export function isSystemPod(p: PodRef): boolean {
   return p.namespace === 'kube-system' || p.namespace.includes('cadvisor') || p.name.includes('cadvisor');
 }
 
-/** One life of a pod name, with what the reader gathered about it. */
-export interface PodInstance {
+/** One life of a pod name, with what the reader gathered about it (`seen`). */
+export interface PodInstance<S> {
   pod: string;
   namespace: string;
   name: string;
@@ -80,15 +81,20 @@ export interface PodInstance {
   static: boolean;
   system: boolean;
   removed: boolean;
+  seen: S;
 }
 
-/** The pods a log talks about, by name and by uid, across re-creations. */
-export class PodRegistry {
-  private readonly byName = new Map<string, PodInstance[]>();
-  private readonly byUid = new Map<string, PodInstance>();
+/** The pods a log talks about, by name and by uid, across re-creations; `fresh` makes what is gathered about a new one. */
+export class PodRegistry<S> {
+  private readonly byName = new Map<string, PodInstance<S>[]>();
+  private readonly byUid = new Map<string, PodInstance<S>>();
+  /** Every instance, in the order they started. */
+  readonly started: PodInstance<S>[] = [];
+
+  constructor(private readonly fresh: () => S) {}
 
   /** The instance a line about `ref` belongs to. */
-  resolve(ref: PodRef): PodInstance {
+  resolve(ref: PodRef): PodInstance<S> {
     if (ref.uid) {
       const known = this.byUid.get(ref.uid);
       if (known) return known;
@@ -102,7 +108,7 @@ export class PodRegistry {
   }
 
   /** A SyncLoop ADD: a removed pod comes back as its next instance. */
-  add(ref: PodRef, isStatic: boolean): PodInstance {
+  add(ref: PodRef, isStatic: boolean): PodInstance<S> {
     const known = ref.uid ? this.byUid.get(ref.uid) : undefined;
     const lives = this.byName.get(podKey(ref));
     const current = lives?.[lives.length - 1];
@@ -111,30 +117,27 @@ export class PodRegistry {
     return inst;
   }
 
-  remove(ref: PodRef): void {
-    this.resolve(ref).removed = true;
-  }
-
-  byUidOnly(uid: string): PodInstance | undefined {
+  byUidOnly(uid: string): PodInstance<S> | undefined {
     return this.byUid.get(uid);
   }
 
-  all(): PodInstance[] {
+  all(): PodInstance<S>[] {
     return [...this.byName.values()].flat();
   }
 
-  private start(ref: PodRef, instance: number): PodInstance {
-    const namespace = keep(ref.namespace);
-    const name = keep(ref.name);
-    const inst: PodInstance = {
-      pod: `${namespace}/${name}`,
+  private start(ref: PodRef, instance: number): PodInstance<S> {
+    const { namespace, name } = ref;
+    const inst: PodInstance<S> = {
+      pod: podKey(ref),
       namespace,
       name,
       instance,
       static: false,
       system: isSystemPod(ref),
       removed: false,
+      seen: this.fresh(),
     };
+    this.started.push(inst);
     const lives = this.byName.get(inst.pod);
     if (lives) lives.push(inst);
     else this.byName.set(inst.pod, [inst]);
@@ -142,8 +145,8 @@ export class PodRegistry {
     return inst;
   }
 
-  private attachUid(inst: PodInstance, uid: string): void {
-    inst.uid = keep(uid);
+  private attachUid(inst: PodInstance<S>, uid: string): void {
+    inst.uid = uid;
     this.byUid.set(inst.uid, inst);
   }
 }

@@ -1,6 +1,7 @@
 // What other programs put in front of the kubelet's own text: journald or
 // syslog, a node address, a CI runner's stamp, an embedding process. One row
 // per kind; prefixes can stack, so rows are applied until none matches.
+import { isDigit } from './chars';
 
 interface PrefixRule {
   name: string;
@@ -22,16 +23,27 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
 
 const MAX_STACKED = 6;
 
+/** `[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} ` at the start: a klog header. */
+export function startsWithKlogHeader(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c !== 0x49 && c !== 0x57 && c !== 0x45 && c !== 0x46) return false;
+  for (let i = 1; i <= 21; i++) {
+    const d = s.charCodeAt(i);
+    if (i === 5 || i === 21 ? d !== 0x20 : i === 8 || i === 11 ? d !== 0x3a : i === 14 ? d !== 0x2e : !isDigit(d)) return false;
+  }
+  return true;
+}
+
 /** The line without the prefixes in front of the kubelet's text. */
 export function stripPrefixes(line: string): string {
   let s = line;
   for (let round = 0; round < MAX_STACKED; round++) {
-    const c = s.charCodeAt(0);
     // A klog header or a JSON record starts here: nothing left to strip.
-    if (c === 0x7b || ((c === 0x49 || c === 0x57 || c === 0x45 || c === 0x46) && /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} /.test(s))) return s;
-    const rule = PREFIX_RULES.find((r) => r.pattern.test(s));
-    if (!rule) return s;
-    s = s.replace(rule.pattern, '');
+    if (s.charCodeAt(0) === 0x7b || startsWithKlogHeader(s)) return s;
+    let m: RegExpExecArray | null = null;
+    for (let r = 0; r < PREFIX_RULES.length && !m; r++) m = PREFIX_RULES[r].pattern.exec(s);
+    if (!m) return s;
+    s = s.slice(m[0].length);
   }
   return s;
 }

@@ -1,10 +1,15 @@
 // THE TABLE of kubelet tracing probes (FORMATS.md section 6): one row per way
 // a probe shows in a log. A row names its probe, the marker substrings a line
-// must contain (the scanner's prefilter: only lines holding a marker are ever
-// decoded), a matcher per encoding (legacy printf text; structured klog and
-// JSON share a record matcher) and what the match yields. The first match per
-// pod instance counts; among rows of one probe the lowest rank wins. Adding a
-// probe is adding a row.
+// must hold one of and, optionally, further substrings it must also hold one of
+// (both checked on raw bytes before anything is decoded, see filter.ts), a
+// matcher per encoding (legacy printf text; structured klog and JSON share a
+// record matcher) and what the match yields. The first match per pod instance
+// counts; among rows of one probe the lowest rank wins. Adding a probe is
+// adding a row.
+//
+// Markers and requirements must be what the matchers cannot match without, as
+// the line is written (kubelets write them so; an escape such as \u0041 could
+// spell them otherwise, and such a line is not read).
 import type { Micros } from '../../../lib/model';
 import { fromUnixNanosString } from '../../../lib/time';
 import { parseLegacyPod, parseLegacyPodList, podFromValue, podOf, podsOf, type PodRef } from './pods';
@@ -21,8 +26,10 @@ export interface Match {
   pods: PodRef[];
   /** The probe's absolute UTC time when the line carries one; otherwise the line's time. */
   at?: Micros;
-  /** The probe's name, for rows that leave it to the line (custom NodeTracing probes). */
-  probe?: string;
+  /** The probe's name, for rows that leave it to the line (custom NodeTracing probes); null: no probe from this line. */
+  probe?: string | null;
+  /** What the line does to the pod's life, for rows that leave it to the line (SyncLoop ADD, DELETE, REMOVE). */
+  lifecycle?: 'add' | 'remove';
   /** Config source of a SyncLoop ADD (`api`, `file`: static pods). */
   source?: string;
   startup?: StartupFigures;
@@ -37,9 +44,10 @@ export interface ProbeRule {
   probe: string | readonly string[] | null;
   /** Lower wins among rows of the same probe (fallbacks). */
   rank: number;
-  /** What the row does to the pod's life besides probing. */
-  lifecycle?: 'add' | 'remove';
+  /** The line holds one of these (as written) or the row cannot match. */
   markers: readonly string[];
+  /** ... and one of these too. */
+  requires?: readonly string[];
   legacy?: (text: string) => Match | undefined;
   record?: (rec: LogRecord) => Match | undefined;
 }
@@ -63,25 +71,29 @@ const recordPod =
   (rec: LogRecord): Match | undefined =>
     msgs.includes(rec.msg) ? one(podOf(rec)) : undefined;
 
+/** What a SyncLoop config operation does: an ADD starts a pod's life (and is its first probe), DELETE and REMOVE end it. */
+const SYNCLOOP_OPS = new Map<string, Pick<Match, 'lifecycle' | 'probe'>>([
+  ['ADD', { lifecycle: 'add' }],
+  ['DELETE', { lifecycle: 'remove', probe: null }],
+  ['REMOVE', { lifecycle: 'remove', probe: null }],
+]);
+
 const LEGACY_SYNCLOOP = /SyncLoop \((ADD|DELETE|REMOVE), "([^"]*)"\): "(.*)"\s*$/;
 
-const legacySyncLoop =
-  (op: string) =>
-  (text: string): Match | undefined => {
-    const m = LEGACY_SYNCLOOP.exec(text);
-    if (!m || m[1] !== op) return undefined;
-    const pods = parseLegacyPodList(m[3]);
-    return pods.length ? { pods, source: m[2] } : undefined;
-  };
+function legacySyncLoop(text: string): Match | undefined {
+  const m = LEGACY_SYNCLOOP.exec(text);
+  if (!m) return undefined;
+  const pods = parseLegacyPodList(m[3]);
+  return pods.length ? { pods, source: m[2], ...SYNCLOOP_OPS.get(m[1]) } : undefined;
+}
 
-const recordSyncLoop =
-  (op: string) =>
-  (rec: LogRecord): Match | undefined => {
-    if (rec.msg !== `SyncLoop ${op}`) return undefined;
-    const pods = podsOf(rec);
-    const source = stringValue(rec, 'source');
-    return pods.length ? { pods, ...(source !== undefined ? { source } : {}) } : undefined;
-  };
+function recordSyncLoop(rec: LogRecord): Match | undefined {
+  const op = rec.msg.startsWith('SyncLoop ') ? SYNCLOOP_OPS.get(rec.msg.slice(9)) : undefined;
+  if (!op) return undefined;
+  const pods = podsOf(rec);
+  const source = stringValue(rec, 'source');
+  return pods.length ? { pods, ...(source !== undefined ? { source } : {}), ...op } : undefined;
+}
 
 const LEGACY_PLEG = /SyncLoop \(PLEG\): "([^"]+)", event: &pleg\.PodLifecycleEvent\{ID:"([^"]*)", Type:"(\w+)"/;
 
@@ -155,12 +167,11 @@ function nodeTracing(ev: { pod?: PodRef; message: string } | undefined): Match |
 const OBSERVED = 'Observed pod startup duration';
 
 /** The tracker's dated times: watchObservedRunningTime, else observedRunningTime, is when the line was logged. */
-function observedTimes(rec: LogRecord) {
-  return {
+const observedTimes = (rec: LogRecord) =>
+  rec.memo('observedTimes', () => ({
     watch: timeValue(rec.get('watchObservedRunningTime')),
     running: timeValue(rec.get('observedRunningTime')),
-  };
-}
+  }));
 
 function observedStartup(rec: LogRecord): Match | undefined {
   if (rec.msg !== OBSERVED) return undefined;
@@ -182,19 +193,20 @@ const observedAt =
     return at === undefined ? undefined : one(podOf(rec), { at });
   };
 
+/** Both event encodings: legacy `Event(v1.ObjectReference{…}): …`, structured and JSON `"Event occurred"`. */
+const EVENT_LINE = ['Event(', 'Event occurred'];
+
 // ------------------------------------------------------------ the table
 
 export const PROBE_RULES: readonly ProbeRule[] = [
   {
+    // ADD is the pod_config_change probe and starts a pod's life; DELETE and REMOVE end it (the match says which).
     probe: 'pod_config_change',
     rank: 0,
-    lifecycle: 'add',
-    markers: ['SyncLoop'],
-    legacy: legacySyncLoop('ADD'),
-    record: recordSyncLoop('ADD'),
+    markers: ['SyncLoop ADD', 'SyncLoop DELETE', 'SyncLoop REMOVE', 'SyncLoop (ADD, ', 'SyncLoop (DELETE, ', 'SyncLoop (REMOVE, '],
+    legacy: legacySyncLoop,
+    record: recordSyncLoop,
   },
-  { probe: null, rank: 0, lifecycle: 'remove', markers: ['SyncLoop'], legacy: legacySyncLoop('DELETE'), record: recordSyncLoop('DELETE') },
-  { probe: null, rank: 0, lifecycle: 'remove', markers: ['SyncLoop'], legacy: legacySyncLoop('REMOVE'), record: recordSyncLoop('REMOVE') },
   {
     probe: 'runtime_manager',
     rank: 0,
@@ -214,7 +226,8 @@ export const PROBE_RULES: readonly ProbeRule[] = [
   {
     probe: ['infra_container_start', 'container_start'],
     rank: 0,
-    markers: ['SyncLoop'],
+    markers: ['SyncLoop (PLEG)'],
+    requires: ['ContainerStarted'],
     legacy: legacyContainerStarted,
     record: recordContainerStarted,
   },
@@ -229,6 +242,7 @@ export const PROBE_RULES: readonly ProbeRule[] = [
     probe: 'pod_running',
     rank: 2,
     markers: ['Started'],
+    requires: EVENT_LINE,
     legacy: (t) => one(legacyEvent(t, 'Started')?.pod),
     record: (r) => one(recordEvent(r, 'Started')?.pod),
   },
@@ -236,6 +250,7 @@ export const PROBE_RULES: readonly ProbeRule[] = [
     probe: 'pod_status_running',
     rank: 0,
     markers: ['Status for pod'],
+    requires: ['Running'],
     legacy: legacyStatusRunning,
     record: recordStatusRunning,
   },
@@ -245,27 +260,8 @@ export const PROBE_RULES: readonly ProbeRule[] = [
     probe: null,
     rank: 0,
     markers: ['NodeTracing'],
+    requires: EVENT_LINE,
     legacy: (t) => nodeTracing(legacyEvent(t, 'NodeTracing')),
     record: (r) => nodeTracing(recordEvent(r, 'NodeTracing')),
   },
 ];
-
-/**
- * Node's Buffer.indexOf finds a needle shorter than 8 bytes with memchr on
- * its first byte (about 10x faster here than the Boyer-Moore-Horspool it uses
- * for 8 bytes and more), so the scanner looks for the first 7 bytes of each
- * marker; markers therefore start with a rare byte (a capital). The reader
- * checks the whole marker on the lines found.
- */
-export const NEEDLE_BYTES = 7;
-
-/** The scanner's needles: the distinct marker prefixes, minus those containing another. */
-export function scannerNeedles(rules: readonly ProbeRule[] = PROBE_RULES): string[] {
-  const all = [...new Set(rules.flatMap((r) => r.markers.map((m) => m.slice(0, NEEDLE_BYTES))))];
-  return all.filter((m) => !all.some((o) => o !== m && m.includes(o)));
-}
-
-/** Every whole marker of the table: a line holding none of them is not read further. */
-export function allMarkers(rules: readonly ProbeRule[] = PROBE_RULES): string[] {
-  return [...new Set(rules.flatMap((r) => r.markers))];
-}

@@ -7,6 +7,24 @@ export interface LogRecord {
   get(key: string): unknown;
   /** The value's text when the line wrote it as text (cheap: no JSON parsing); undefined otherwise. */
   raw(key: string): string | undefined;
+  /** Something derived from the record, made once however many rows of the table ask for it. */
+  memo<T>(key: string, make: () => T): T;
+}
+
+/** The memo of a record: a line has a few things made once each, so a short list. */
+export class Memo {
+  private memoKeys: string[] | undefined;
+  private memoValues: unknown[] | undefined;
+  memo<T>(key: string, make: () => T): T {
+    const keys = (this.memoKeys ??= []);
+    const values = (this.memoValues ??= []);
+    const i = keys.indexOf(key);
+    if (i !== -1) return values[i] as T;
+    const v = make();
+    keys.push(key);
+    values.push(v);
+    return v;
+  }
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -16,9 +16,6 @@ export interface HeaderTime {
   bump: number;
 }
 
-/** When a line happened: in header time, or an absolute UTC instant the line itself carries. */
-export type LineTime = { header: HeaderTime } | { abs: Micros };
-
 /** A dated UTC instant printed by the line; paired with its header time when the line has one. */
 export interface DatedFact {
   at: Micros;
@@ -34,10 +31,6 @@ export interface Clock {
 
 export function headerToMicros(h: HeaderTime, baseYear: number): Micros {
   return Date.UTC(baseYear + h.bump, h.month - 1, h.day) * 1000 + h.usOfDay;
-}
-
-export function headerFromParts(month: number, day: number, hh: number, mm: number, ss: number, us: number, bump: number): HeaderTime {
-  return { month, day, usOfDay: ((hh * 60 + mm) * 60 + ss) * 1_000_000 + us, bump };
 }
 
 /** Tracks New Year crossings: a month that falls by half a year or more starts a new year. */
@@ -105,10 +98,6 @@ export function resolveClock(inp: ClockInputs): { clock: Clock; warnings: Ingest
   };
 }
 
-export function lineTimeToMicros(t: LineTime, clock: Clock): Micros {
-  return 'abs' in t ? t.abs : headerToMicros(t.header, clock.year) - clock.offsetUs;
-}
-
 /** Epoch time as logged (seconds, ms, µs or ns; told apart by magnitude) to µs. */
 export function epochToMicros(v: number): Micros | undefined {
   if (!Number.isFinite(v) || v <= 0) return undefined;
@@ -151,12 +140,22 @@ export function timeValue(v: unknown): Micros | undefined {
 
 const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
+/** `2.755s`: digits, maybe a dot and more digits, `s` (what the general reading below gives as the number itself). */
+function plainSeconds(s: string): boolean {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+  if (i === 0) return false;
+  if (s.charCodeAt(i) === 0x2e) for (i++; i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39; i++);
+  return i === s.length - 1 && s.charCodeAt(i) === 0x73;
+}
+
 /** Go's time.Duration.String() (`2.755s`, `1m2.5s`, `-9.2e+09s`) or a number of seconds, to seconds. */
 export function parseGoDuration(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (s === '0') return 0;
+  if (plainSeconds(s)) return Number(s.slice(0, -1));
   const whole = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(s);
   if (!whole) return undefined;
   let total = 0;
