@@ -1,37 +1,26 @@
 // The kpd command line's commands and options (the contract of DESIGN.md): every command takes
 // --db and --json, prints one JSON document with --json, and exits non-zero
-// with the reason on stderr when something is wrong.
+// with the reason on stderr when something is wrong. A command's module is
+// loaded when it runs, so `kpd builds` never pays for the server, the bucket
+// clients or the parsers.
 import type { BuildId } from '../lib/build-id';
 import { once } from 'node:events';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openDb, dbPath, NoDatabaseError, SchemaError, type DB } from '../lib/db/open';
+import { openDb, dbPath, type DB } from '../lib/db/open';
 import { EnvironmentProblem, environmentProblem } from '../lib/db/problems';
+import { UserError } from '../lib/errors';
 import pkg from '../package.json' with { type: 'json' };
-import { SelectionError } from '../lib/queries/errors';
-import { SourceError } from '../ingest/sources/local';
-import { ArchiveError } from '../ingest/sources/tarball';
-import { buildsCommand, metricsCommand } from './read';
-import { ingestCommand } from './ingest';
-import { demoCommand } from './demo';
-import { serveCommand, type ServeOptions } from './serve';
-import { probesCommand } from './probes';
-import { spansCommand } from './spans';
-import { traceCommand, type TraceOptions } from './trace';
-import { podCommand, type PodOptions } from './pod';
-import { uploadCommand, type UploadOptions } from './upload';
-import { reingestCommand } from './reingest';
-import { sloCheckCommand, type SloCheckOptions } from './slo';
-import { regressionsCommand, type RegressionsOptions } from './regressions';
-import { changepointsCommand, type ChangepointsOptions } from './changepoints';
-import { alertsAction, alertsCommand, existingDb, setAlertCommand, type AlertsOptions } from './alerts';
+import type { ServeOptions } from './serve';
+import type { TraceOptions } from './trace';
+import type { PodOptions } from './pod';
+import type { UploadOptions } from './upload';
+import type { SloCheckOptions } from './slo';
+import type { RegressionsOptions } from './regressions';
+import type { ChangepointsOptions } from './changepoints';
+import type { AlertsOptions } from './alerts';
 import { DEFAULT_CHANGE_POINT_OPTIONS } from '../lib/regressions';
-import { ClientError } from './upload-client';
-import { syncCommand } from './sync';
-import { JobsConfigError } from '../ingest/sync/config';
-import { RemoteError, RemoteSettingsError } from '../ingest/sources/remote/store';
-import { RemoteUrlError } from '../lib/remote-url';
 import { ALERT_STATES, METRIC_NAMES } from '../lib/model';
-import { UsageError, type CommonOptions } from './options';
+import type { CommonOptions } from './options';
 import { BuildIdError, parseBuildId } from '../lib/build-id';
 
 
@@ -66,11 +55,6 @@ async function withDbAsync<T>(opts: CommonOptions, access: Access, fn: (db: DB) 
   }
 }
 
-/** Errors that are the user's to fix or the machine's, told as one line. */
-const TOLD = [
-  SelectionError, SourceError, ArchiveError, UsageError, ClientError, NoDatabaseError, SchemaError, EnvironmentProblem, BuildIdError,
-  JobsConfigError, RemoteUrlError, RemoteSettingsError, RemoteError,
-];
 
 /** Set by --debug (or $KPD_DEBUG=1): an unexpected error prints its stack. */
 let debug = process.env.KPD_DEBUG === '1';
@@ -81,7 +65,7 @@ async function run(action: () => Promise<number | void> | number | void): Promis
     if (typeof code === 'number') process.exitCode = code;
   } catch (e) {
     process.exitCode = 1;
-    if (TOLD.some((t) => e instanceof t)) {
+    if (e instanceof UserError || e instanceof EnvironmentProblem) {
       process.stderr.write(`kpd: ${(e as Error).message}\n`);
       return;
     }
@@ -168,13 +152,21 @@ export function program(): Command {
     .option('--last <n>', 'only the newest N builds', positive('--last'))
     .option('--no-replace', 'refuse changed content for an existing build instead of replacing it')
     .action((path: string, o: CommonOptions & { job?: string; last?: number; replace: boolean }) =>
-      run(() => withDbAsync(o, 'write', (db) => ingestCommand(db, path, o, out))),
+      run(async () => {
+        const { ingestCommand } = await import('./ingest');
+        return withDbAsync(o, 'write', (db) => ingestCommand(db, path, o, out));
+      }),
     );
 
   common(p.command('builds'))
     .description("list a job's builds")
     .requiredOption('--job <name>')
-    .action((o: CommonOptions & { job: string }) => run(() => withDb(o, 'read', (db) => buildsCommand(db, o, out))));
+    .action((o: CommonOptions & { job: string }) =>
+      run(async () => {
+        const { buildsCommand } = await import('./read');
+        return withDb(o, 'read', (db) => buildsCommand(db, o, out));
+      }),
+    );
 
   common(p.command('metrics'))
     .description("one metric of one test and node config, each build's stats in build order")
@@ -186,7 +178,12 @@ export function program(): Command {
     .option('--from <build>', 'first build ID of the range', buildIdArg('--from'))
     .option('--to <build>', 'last build ID of the range', buildIdArg('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
-    .action((o) => run(() => withDb(o, 'read', (db) => metricsCommand(db, o, out))));
+    .action((o) =>
+      run(async () => {
+        const { metricsCommand } = await import('./read');
+        return withDb(o, 'read', (db) => metricsCommand(db, o, out));
+      }),
+    );
 
   common(p.command('trace'))
     .description('latency between two probes in one build of one test, per pod (percentiles in ms)')
@@ -197,7 +194,12 @@ export function program(): Command {
     .option('--machine <machine>')
     .requiredOption('--from <probe>', 'start probe, e.g. create or pod_config_change')
     .requiredOption('--to <probe>', 'end probe, e.g. running or pod_status_running')
-    .action((o: TraceOptions & CommonOptions) => run(() => withDb(o, 'read', (db) => traceCommand(db, o, out))));
+    .action((o: TraceOptions & CommonOptions) =>
+      run(async () => {
+        const { traceCommand } = await import('./trace');
+        return withDb(o, 'read', (db) => traceCommand(db, o, out));
+      }),
+    );
 
   common(p.command('pod'))
     .description('one pod of one build: its log and span probes, its spans, logs vs spans, and the kubelet log lines around its probes')
@@ -209,7 +211,12 @@ export function program(): Command {
     .option('--machine <machine>')
     .option('--instance <n>', "the pod name's life (0 first; a re-added pod is 1, …)", int('--instance'))
     .option('--context <n>', 'log lines shown before and after each probe (default 3)', int('--context'))
-    .action((o: PodOptions & CommonOptions) => run(() => withDbAsync(o, 'read', (db) => podCommand(db, o, out))));
+    .action((o: PodOptions & CommonOptions) =>
+      run(async () => {
+        const { podCommand } = await import('./pod');
+        return withDbAsync(o, 'read', (db) => podCommand(db, o, out));
+      }),
+    );
 
   common(p.command('probes'))
     .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
@@ -217,9 +224,12 @@ export function program(): Command {
     .option('--pod <ns/name>', 'follow one pod: every probe with its line and offset')
     .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
     .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
-      run(() =>
-        probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s), undefined, () => once(process.stdout, 'drain').then(() => {})),
-      ),
+      run(async () => {
+        const { probesCommand } = await import('./probes');
+        return probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s), undefined, () =>
+          once(process.stdout, 'drain').then(() => {}),
+        );
+      }),
     );
 
   common(p.command('spans'))
@@ -227,7 +237,10 @@ export function program(): Command {
     .argument('<file>')
     .option('--pod <ns/name>', 'follow one pod: its probes, then its spans nested')
     .action((file: string, o: CommonOptions & { pod?: string }) =>
-      run(() => spansCommand(file, { pod: o.pod, json: !!o.json }, (s) => process.stdout.write(s))),
+      run(async () => {
+        const { spansCommand } = await import('./spans');
+        return spansCommand(file, { pod: o.pod, json: !!o.json }, (s) => process.stdout.write(s));
+      }),
     );
 
   common(p.command('serve'))
@@ -239,12 +252,17 @@ export function program(): Command {
     .option('--sync', 'keep the followed jobs (--jobs) in step with their buckets while serving')
     .option('--every <duration>', 'time between sync passes, e.g. 30s, 10m, 1h', duration('--every'), 600_000)
     .option('--jobs <file>', 'followed jobs (default $KPD_JOBS, else data/jobs.json)')
-    .action((o: ServeOptions) => run(() => serveCommand(o)));
+    .action((o: ServeOptions) => run(async () => (await import('./serve')).serveCommand(o)));
 
   common(p.command('sync'))
     .description('one pass over the followed jobs: read new and changed builds from their buckets, one job at a time')
     .option('--jobs <file>', 'followed jobs (default $KPD_JOBS, else data/jobs.json)')
-    .action((o: CommonOptions & { jobs?: string }) => run(() => withDbAsync(o, 'write', (db) => syncCommand(db, o, out))));
+    .action((o: CommonOptions & { jobs?: string }) =>
+      run(async () => {
+        const { syncCommand } = await import('./sync');
+        return withDbAsync(o, 'write', (db) => syncCommand(db, o, out));
+      }),
+    );
 
   common(p.command('demo'))
     .description('generate realistic demo builds and ingest them')
@@ -252,7 +270,10 @@ export function program(): Command {
     .option('--out <dir>', 'where to write the generated build directories', 'data/demo')
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .action((o: CommonOptions & { builds: number; out: string; seed: number }) =>
-      run(() => withDbAsync(o, 'write', (db) => demoCommand(db, o, out))),
+      run(async () => {
+        const { demoCommand } = await import('./demo');
+        return withDbAsync(o, 'write', (db) => demoCommand(db, o, out));
+      }),
     );
 
   common(p.command('upload'))
@@ -264,14 +285,17 @@ export function program(): Command {
     .option('--token <token>', 'upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
     .option('--replace', 'replace the build when the server has different content for it')
     .option('--retries <n>', 'send again this many times after a lost connection or a busy server (default 5)', int('--retries'))
-    .action((path: string, o: UploadOptions) => run(() => uploadCommand(path, o, out)));
+    .action((path: string, o: UploadOptions) => run(async () => (await import('./upload')).uploadCommand(path, o, out)));
 
   common(p.command('reingest'))
     .description('re-parse builds from their kept upload archives or build directories (after a parser fix)')
     .requiredOption('--job <name>')
     .option('--build <id>', 'only this build (its ID)', buildIdArg('--build'))
     .action((o: CommonOptions & { job: string; build?: BuildId }) =>
-      run(() => withDbAsync(o, 'write', (db) => reingestCommand(db, o, out))),
+      run(async () => {
+        const { reingestCommand } = await import('./reingest');
+        return withDbAsync(o, 'write', (db) => reingestCommand(db, o, out));
+      }),
     );
 
   const slo = p.command('slo').description('service level objectives');
@@ -281,7 +305,12 @@ export function program(): Command {
     .option('--build <id>', 'build ID (default: the newest build)', buildIdArg('--build'))
     .option('--slo <file>', 'SLO config (default $KPD_SLO, else data/slo.json, else the built-in defaults)')
     .option('--server <url>', "ask the dashboard's API instead of the database")
-    .action((o: SloCheckOptions) => run(() => dbOrServer(o, (db) => sloCheckCommand(db, o, out))));
+    .action((o: SloCheckOptions) =>
+      run(async () => {
+        const { sloCheckCommand } = await import('./slo');
+        return dbOrServer(o, (db) => sloCheckCommand(db, o, out));
+      }),
+    );
 
   common(p.command('regressions'))
     .description("change points in the job's series, newest first: build, levels before and after, relative change")
@@ -290,7 +319,12 @@ export function program(): Command {
     .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
     .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
     .option('--window <n>', `builds compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
-    .action((o: RegressionsOptions) => run(() => dbOrServer(o, (db) => regressionsCommand(db, o, out))));
+    .action((o: RegressionsOptions) =>
+      run(async () => {
+        const { regressionsCommand } = await import('./regressions');
+        return dbOrServer(o, (db) => regressionsCommand(db, o, out));
+      }),
+    );
 
   common(p.command('changepoints'))
     .description('the change-point detector on any series: FILE (or - for stdin) holds a JSON array of numbers (null = missing) or an object of named arrays')
@@ -298,7 +332,7 @@ export function program(): Command {
     .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
     .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))
     .option('--window <n>', `points compared on each side (default ${DEFAULT_CHANGE_POINT_OPTIONS.window})`, int('--window'))
-    .action((file: string, o: ChangepointsOptions) => run(() => changepointsCommand(file, o, out)));
+    .action((file: string, o: ChangepointsOptions) => run(async () => (await import('./changepoints')).changepointsCommand(file, o, out)));
 
   common(p.command('alerts'))
     .description("a job's alerts (the change points at one build of one test and node config, grouped), newest first, with their triage state; `alerts set ID --state S [--note T]` sets one's state")
@@ -313,7 +347,8 @@ export function program(): Command {
     .option('--server <url>', "go through the dashboard's API instead of the database")
     .option('--token <token>', 'with set --server: upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
     .action((action: string | undefined, id: string | undefined, o: AlertsOptions) =>
-      run(() => {
+      run(async () => {
+        const { alertsAction, alertsCommand, existingDb, setAlertCommand } = await import('./alerts');
         const what = alertsAction(action, id);
         if (!what.set) return dbOrServer(o, (db) => alertsCommand(db, o, out));
         if (o.server) return setAlertCommand(undefined, what.id, o, out);

@@ -6,6 +6,7 @@
 // backoff, after a lost connection or an answer that says the server is busy
 // or in trouble: sending the same build again is safe (the same content is
 // "unchanged").
+import { UserError } from '../lib/errors';
 import type { BuildId } from '../lib/build-id';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
@@ -16,7 +17,7 @@ import { Agent } from 'undici';
 import { listBuildFiles } from '../ingest/build';
 import { isBuildDir } from '../ingest/sources/local';
 
-export class ClientError extends Error {}
+export class ClientError extends UserError {}
 
 /** Packs the known files of a build directory (the layout of FORMATS.md) into `dest`; returns how many. */
 export async function packBuildDir(dir: string, dest: string): Promise<number> {

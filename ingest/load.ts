@@ -2,6 +2,7 @@
 // there whole or not at all. The same content again is a no-op; changed
 // content replaces the build (its runs and everything under them) atomically;
 // `force` rewrites it even when unchanged (reingest after a parser fix).
+import { UserError } from '../lib/errors';
 import type { DB } from '../lib/db/open';
 import { buildOrderKey, type BuildId } from '../lib/build-id';
 import { topStat, type BuildRecord, type RunRecord } from '../lib/model';
@@ -22,7 +23,7 @@ export interface LoadOptions {
   force?: boolean;
 }
 
-export class BuildConflictError extends Error {
+export class BuildConflictError extends UserError {
   constructor(
     readonly job: string,
     readonly number: BuildId,

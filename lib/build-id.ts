@@ -3,6 +3,7 @@
 // int64 too; consecutive builds can differ in the last digit only. Jenkins-era
 // builds are small numbers. So an ID is kept as its digits everywhere (JSON,
 // URLs, SQLite TEXT) and compared numerically by length, then digits.
+import { UserError } from './errors';
 import type { Micros } from './model';
 
 /** A build's ID: 1 to 19 decimal digits, no sign, no leading zero. */
@@ -10,7 +11,7 @@ export type BuildId = string;
 
 const BUILD_ID = /^(?:0|[1-9][0-9]{0,18})$/;
 
-export class BuildIdError extends Error {}
+export class BuildIdError extends UserError {}
 
 export function isBuildId(s: string): boolean {
   return BUILD_ID.test(s);

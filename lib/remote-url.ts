@@ -3,6 +3,7 @@
 // URL names a job prefix or one build prefix; the path never starts or ends
 // with a slash here, and `..` or empty segments are refused so that a key
 // can never reach outside its cache folder.
+import { UserError } from './errors';
 
 export type RemoteScheme = 'gs' | 's3';
 
@@ -13,7 +14,7 @@ export interface RemoteUrl {
   path: string;
 }
 
-export class RemoteUrlError extends Error {}
+export class RemoteUrlError extends UserError {}
 
 const URL_RE = /^(gs|s3):\/\/([^/]*)(?:\/(.*))?$/;
 /** Both stores' bucket rules, loosely: 3 to 222 characters, letters, digits, `.`, `_`, `-`, alphanumeric at both ends. */

@@ -2,6 +2,7 @@
 // stat they bound, and the pure checks. Reading the values from the
 // database is the query side's job; this module never touches it.
 
+import { UserError } from './errors';
 import { METRIC_NAMES, isMetricName, type MetricName, type NodeConfig } from './model';
 import { jsonErrorOffset } from './jsonerror';
 
@@ -25,7 +26,7 @@ export interface SloEvaluation {
   ok: boolean | null;
 }
 
-export class SloConfigError extends Error {
+export class SloConfigError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'SloConfigError';

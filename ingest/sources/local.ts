@@ -1,11 +1,12 @@
 // Finds builds on the local file system: a job directory (numbered build
 // directories, optional latest-build.txt), one build directory, or a build
 // packed as .tar.gz.
+import { UserError } from '../../lib/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { compareBuildIds, isBuildId, type BuildId } from '../../lib/build-id';
 
-export class SourceError extends Error {}
+export class SourceError extends UserError {}
 
 export interface BuildLocation {
   job: string;

@@ -4,6 +4,7 @@
 // a build holds are written. A gzip bomb is stopped early, while streaming:
 // past a first stretch, unpacking more than MAX_RATIO times what was read is
 // refused long before the size cap (real build files compress 5 to 50 times).
+import { UserError } from '../../lib/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +14,7 @@ import tar from 'tar-stream';
 import { kindOf } from '../build';
 import { environmentProblem } from '../../lib/db/problems';
 
-export class ArchiveError extends Error {}
+export class ArchiveError extends UserError {}
 
 export interface ArchiveLimits {
   /** Bytes after gunzip, all entries together. */

@@ -10,6 +10,7 @@
 //                 "displayName": "Kubelet benchmark",
 //                 "prowUrl": "https://prow.k8s.io/view/gs/{bucket}/logs/{job}/{build}",
 //                 "artifactsUrl": "https://gcsweb.k8s.io/gcs/{bucket}/logs/{job}/{build}/" } ] }
+import { UserError } from '../../lib/errors';
 import fs from 'node:fs';
 import { LINK_PLACEHOLDERS, parseRemoteUrl, RemoteUrlError, unknownPlaceholders } from '../../lib/remote-url';
 import { describe, jsonSyntaxMessage } from '../../lib/slo';
@@ -24,7 +25,7 @@ export interface FollowedJob {
   artifactsUrl?: string;
 }
 
-export class JobsConfigError extends Error {}
+export class JobsConfigError extends UserError {}
 
 export const DEFAULT_JOBS_FILE = 'data/jobs.json';
 

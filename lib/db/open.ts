@@ -6,6 +6,7 @@
 // when the file is writable. A WAL database in a folder the reader cannot
 // write (another user's, a read-only file system) is read as immutable, since
 // SQLite cannot create the -shm file it would otherwise need.
+import { UserError } from '../errors';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,14 +26,14 @@ export function dbPath(explicit?: string): string {
 }
 
 /** A read command was pointed at a database that is not there (a typo in --db, say): nothing is created. */
-export class NoDatabaseError extends Error {
+export class NoDatabaseError extends UserError {
   constructor(readonly file: string) {
     super(`no database at ${file} (a typo in --db or $KPD_DB? kpd ingest PATH or kpd demo creates one)`);
   }
 }
 
 /** A database of a schema this kpd cannot use as it is: newer than kpd, or older and not writable here. */
-export class SchemaError extends Error {}
+export class SchemaError extends UserError {}
 
 export function openDb(file: string = dbPath(), opts: { readonly?: boolean } = {}): DB {
   return opts.readonly ? openReadOnly(file) : openReadWrite(file);

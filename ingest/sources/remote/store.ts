@@ -3,6 +3,7 @@
 // implementations: Google Cloud Storage (gcs.ts) and S3 (s3.ts); errors come
 // out as RemoteError with the HTTP status when there was one, so the retry
 // policy and the ingest report treat both stores alike.
+import { UserError } from '../../../lib/errors';
 import type { RemoteUrl } from '../../../lib/remote-url';
 
 export interface RemoteObject {
@@ -35,7 +36,7 @@ export interface ObjectBody {
 }
 
 /** A failed call to a bucket. `status` is the HTTP status when the store answered; none for a lost connection. */
-export class RemoteError extends Error {
+export class RemoteError extends UserError {
   constructor(
     message: string,
     readonly status?: number,
@@ -57,7 +58,7 @@ export class RemoteError extends Error {
 }
 
 /** A bad setting in the environment (KPD_CACHE_*, KPD_REMOTE_*): the user's to fix. */
-export class RemoteSettingsError extends Error {}
+export class RemoteSettingsError extends UserError {}
 
 /** What an HTTP status means to a user, for messages. */
 export function describeStatus(status: number | undefined): string {
