@@ -29,7 +29,7 @@ export function cacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Cache
   if (max !== undefined && max !== '' && !/^\d+$/.test(max)) {
     throw new RemoteSettingsError(`KPD_CACHE_MAX_BYTES must be a whole number of bytes, got "${max}"`);
   }
-  return { dir: path.resolve(dir), maxBytes: max ? Number(max) : DEFAULT_CACHE_MAX_BYTES };
+  return { dir: path.resolve(/*turbopackIgnore: true*/ dir), maxBytes: max ? Number(max) : DEFAULT_CACHE_MAX_BYTES };
 }
 
 interface Entry {
