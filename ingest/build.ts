@@ -100,7 +100,9 @@ export async function contentHash(files: BuildFile[]): Promise<string> {
   const h = createHash('sha256');
   for (const f of files) {
     h.update(f.rel + '\0');
-    for await (const chunk of fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK })) h.update(chunk as Buffer);
+    // A build holds dozens of small files: one read each costs far less than a stream's open, reads and close.
+    if (f.bytes <= READ_CHUNK) h.update(fs.readFileSync(f.abs));
+    else for await (const chunk of fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK })) h.update(chunk as Buffer);
     h.update('\0');
   }
   return h.digest('hex');
@@ -437,16 +439,15 @@ function tieKubeletLog(
   const host = f.rel.split('/')[1];
   const onHost = runsOnHost(runs, host);
   appendAll(warnings, result.warnings);
-  let kept = 0;
   if (!onHost.length) {
     warnings.push({ file: f.rel, message: `no test ran on host ${host}; its kubelet log is not tied to any run` });
   }
+  const startups = byPod(result.podStartups);
+  let kept = 0;
   for (const r of onHost) {
-    const inWindow = (t: Micros) => (r.start === undefined || t >= r.start) && (r.end === undefined || t < r.end);
-    const events = result.events.filter((e) => inWindow(e.time));
-    const pods = new Set(events.map((e) => `${e.pod}\0${e.instance}`));
+    const events = inWindow(result.events, r);
     appendAll(r.probes, events);
-    appendAll(r.podStartups, result.podStartups.filter((p) => pods.has(`${p.pod}\0${p.instance}`)));
+    for (const key of podsOf(events)) appendAll(r.podStartups, startups.get(key) ?? []);
     kept += events.length;
   }
   report(f, result.lines, kept, result.skipped);
@@ -461,13 +462,54 @@ function tieTraces(host: string, result: Omit<TraceResult, 'lines' | 'skipped'>,
   appendAll(warnings, result.warnings);
   const onHost = runsOnHost(runs, host);
   if (!onHost.length) warnings.push({ file: `artifacts/${host}/`, message: `no test ran on host ${host}; its trace files are not tied to any run` });
+  const spans = byPod(result.spans);
   for (const r of onHost) {
-    const inWindow = (t: Micros) => (r.start === undefined || t >= r.start) && (r.end === undefined || t < r.end);
-    const events = result.events.filter((e) => inWindow(e.time));
-    const pods = new Set(events.map((e) => `${e.pod}\0${e.instance}`));
+    const events = inWindow(result.events, r);
     appendAll(r.probes, events);
-    (r.spans ??= []).push(...result.spans.filter((s) => pods.has(`${s.pod}\0${s.instance}`)));
+    r.spans ??= [];
+    for (const key of podsOf(events)) appendAll(r.spans, spans.get(key) ?? []);
   }
+}
+
+/**
+ * The events of `sorted` (in time order) inside a run's window [start, end):
+ * two binary searches, not a pass over every event per run.
+ */
+function inWindow<T extends { time: Micros }>(sorted: readonly T[], r: { start?: Micros; end?: Micros }): T[] {
+  const first = r.start === undefined ? 0 : lowerBound(sorted, r.start);
+  const last = r.end === undefined ? sorted.length : lowerBound(sorted, r.end);
+  return sorted.slice(first, last);
+}
+
+function lowerBound(sorted: readonly { time: Micros }[], t: Micros): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].time < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const podKey = (p: { pod?: string; instance: number }) => `${p.pod}\0${p.instance}`;
+
+/** The distinct pod instances of some events, in order of their first event. */
+function podsOf(events: readonly { pod?: string; instance: number }[]): Set<string> {
+  const keys = new Set<string>();
+  for (const e of events) keys.add(podKey(e));
+  return keys;
+}
+
+function byPod<T extends { pod: string; instance: number }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const k = podKey(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
 }
 
 function readText(f: BuildFile, warnings: IngestWarning[]): string | undefined {

@@ -144,29 +144,37 @@ export class SpanCollector {
       arr.push({ span: s, sync: o.sync, depth: o.depth });
     }
 
+    // Records are built field by field: spreads of optional fields make an object per field, thousands of times a file.
     for (const pod of pods.all) {
       const mine = owned.get(pod) ?? [];
-      const ident = { pod: pod.pod, ...(pod.uid ? { uid: pod.uid } : {}), instance: pod.instance };
       for (const { span: s, depth } of mine) {
         if (s.end === undefined) continue;
-        spans.push({
-          ...ident,
+        const span: PodSpan = {
+          pod: pod.pod,
+          instance: pod.instance,
           traceId: s.traceId,
           spanId: s.spanId,
-          ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
           name: s.name,
           kind: s.kind,
-          ...(s.service !== undefined ? { service: s.service } : {}),
           start: s.start,
           end: s.end,
           depth,
           error: s.error,
           attributes: s.attributes,
-          ...(s.line !== undefined ? { line: s.line } : {}),
-        });
+        };
+        if (pod.uid) span.uid = pod.uid;
+        if (s.parentSpanId) span.parentSpanId = s.parentSpanId;
+        if (s.service !== undefined) span.service = s.service;
+        if (s.line !== undefined) span.line = s.line;
+        spans.push(span);
       }
       if (!opts.includeSystemPods && isSystemPod(pod)) continue;
-      for (const e of probesOf(mine, containers)) events.push({ probe: e.probe, ...ident, time: e.time, source: 'span', ...(e.line !== undefined ? { line: e.line } : {}) });
+      for (const e of probesOf(mine, containers)) {
+        const event: ProbeEvent = { probe: e.probe, pod: pod.pod, instance: pod.instance, time: e.time, source: 'span' };
+        if (pod.uid) event.uid = pod.uid;
+        if (e.line !== undefined) event.line = e.line;
+        events.push(event);
+      }
     }
 
     events.sort((a, b) => a.time - b.time || cmp(a.pod ?? '', b.pod ?? '') || a.instance - b.instance || cmp(a.probe, b.probe));
