@@ -152,8 +152,8 @@ function runOf(db: DB, buildId: number, q: PodQuery): RunRow {
 function eventsOf(db: DB, runId: number, pod?: string): ProbeRow[] {
   const cols = 'probe, pod, uid, instance, t_us, source, line, "offset"';
   return pod === undefined
-    ? db.prepare<[number], ProbeRow>(`SELECT ${cols} FROM probe_events WHERE run_id = ?`).all(runId)
-    : db.prepare<[number, string], ProbeRow>(`SELECT ${cols} FROM probe_events WHERE run_id = ? AND pod = ?`).all(runId, pod);
+    ? db.prepare<[number], ProbeRow>(`SELECT ${cols} FROM probe_events WHERE run_id = ? ORDER BY t_us`).all(runId)
+    : db.prepare<[number, string], ProbeRow>(`SELECT ${cols} FROM probe_events WHERE run_id = ? AND pod = ? ORDER BY t_us`).all(runId, pod);
 }
 
 /** Spans in waterfall order: depth-first from the spans whose parent is not the pod's, children by start. */

@@ -98,11 +98,11 @@ function eventsOf(db: DB, runId: number, probes?: readonly [string, string]): Pr
   const rows = probes
     ? db
         .prepare<[number, string, string], EventRow>(
-          'SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ? AND probe IN (?, ?)',
+          'SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ? AND probe IN (?, ?) ORDER BY t_us',
         )
         .all(runId, probes[0], probes[1])
     : db
-        .prepare<[number], EventRow>('SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ?')
+        .prepare<[number], EventRow>('SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ? ORDER BY t_us')
         .all(runId);
   return rows.map(toEvent);
 }
