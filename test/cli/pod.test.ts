@@ -55,7 +55,8 @@ describe('kpd pod', () => {
     const doc = JSON.parse(c.text());
     expect(Object.keys(doc)).toEqual(['job', 'build', 'test', 'image', 'machine', 'host', 'pod', 'uid', 'instance', 'instances', 'probes', 'spans', 'agreement', 'runAgreement', 'log']);
     expect(doc.build).toBe(BUILD);
-    expect(doc.probes[0]).toEqual({ probe: 'pod_config_change', source: 'kubelet', time: '2026-03-16T04:31:21.080604Z', line: 2, offset: null });
+    // Line 2 starts after the 88 bytes of line 1 (the kubelet version line and its newline).
+    expect(doc.probes[0]).toEqual({ probe: 'pod_config_change', source: 'kubelet', time: '2026-03-16T04:31:21.080604Z', line: 2, offset: 88 });
     expect(doc.spans[1]).toMatchObject({ name: 'runtime.v1.RuntimeService/RunPodSandbox', start: '2026-03-16T04:31:21.293000Z', durationMs: 657, depth: 1 });
     expect(doc.agreement[2]).toEqual({ span: 'container_started_first', log: 'container_start', spanTime: '2026-03-16T04:31:23.010000Z', logTime: '2026-03-16T04:31:23.111000Z', diffMs: 101 });
     expect(doc.log.excerpts.map((e: { line: number }[]) => e.map((l) => l.line))).toEqual([[2], [6], [9], [12], [14]]);
