@@ -8,8 +8,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dbPath, openDb } from '../lib/db/open';
-import { ingestBuilds } from '../ingest/ingest';
-import { discoverBuilds } from '../ingest/sources/local';
 import type { CommonOptions } from './options';
 import { projectRoot } from './paths';
 import { startDashboard } from './server/http';
@@ -28,6 +26,8 @@ export async function seedIfEmpty(file: string, log: (s: string) => void): Promi
   try {
     const { n } = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM builds').get()!;
     if (n > 0 || !fs.existsSync(SAMPLES)) return;
+    // The parsers load only when there is something to read: a server on a full database starts without them.
+    const [{ ingestBuilds }, { discoverBuilds }] = await Promise.all([import('../ingest/ingest'), import('../ingest/sources/local')]);
     for (const job of fs.readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
       const results = await ingestBuilds(db, discoverBuilds(path.join(SAMPLES, job.name)));
       log(`kpd: empty database; ingested ${results.length} sample builds of ${job.name}`);

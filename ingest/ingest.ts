@@ -15,6 +15,7 @@ import { readBuild } from './build';
 import { writeBuild, type LoadOutcome } from './load';
 import type { BuildLocation } from './sources/local';
 import { extractBuildArchive, type ArchiveLimits } from './sources/tarball';
+import { TEMP_PREFIX } from './temp';
 import { keptTraceFiles, uploadsDir } from './upload/store';
 
 export interface IngestedBuild {
@@ -38,28 +39,6 @@ export interface IngestOptions {
   /** Where received trace files are kept (default: the uploads folder of `db`). */
   uploadsDir?: string;
   onBuild?: (done: number, total: number, build: IngestedBuild) => void;
-}
-
-const TEMP_PREFIX = 'kpd-build-';
-
-/**
- * Removes unpacked builds that a killed process left in the temporary
- * directory, once they are older than any ingest takes.
- */
-export function removeStaleBuildDirs(maxAgeMs = 6 * 3600_000, now = Date.now()): number {
-  let removed = 0;
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    if (!name.startsWith(TEMP_PREFIX)) continue;
-    const p = path.join(os.tmpdir(), name);
-    try {
-      if (now - fs.statSync(p).mtimeMs < maxAgeMs) continue;
-      fs.rmSync(p, { recursive: true, force: true });
-      removed++;
-    } catch {
-      // Another process removed it first.
-    }
-  }
-  return removed;
 }
 
 /** Runs `fn` on the build directory of `loc`, unpacking an archive into a temporary directory first. */

@@ -8,7 +8,7 @@ import http from 'node:http';
 import next from 'next';
 import { openDb, type DB } from '../../lib/db/open';
 import { installWriter } from '../../ingest/writer/client';
-import { removeStaleBuildDirs } from '../../ingest/ingest';
+import { removeStaleBuildDirs } from '../../ingest/temp';
 import { removeStaleIncoming, uploadsDir } from '../../ingest/upload/store';
 import { ResponseCache } from './cache';
 import { ThreadWriter } from './writer-thread';
