@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<string> }>> = {
   pages: () => import('./pages'),
   regressions: () => import('./regressions'),
   remote: () => import('./remote'),
+  startup: () => import('./startup'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
