@@ -4,7 +4,7 @@
 
 import { UserError } from './errors';
 import { METRIC_NAMES, isMetricName, type MetricName, type NodeConfig } from './model';
-import { jsonErrorOffset } from './jsonerror';
+import { describe, readConfigList } from './config-file';
 
 export interface SloRule {
   name: string;
@@ -142,33 +142,9 @@ const RULE_KEYS = ['name', 'test', 'node', 'metric', 'stat', 'threshold', 'direc
  * a rule off. Errors name the file and the JSON path of the problem.
  */
 export function parseSloConfig(text: string, file: string): SloRule[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new SloConfigError(`${file}: ${jsonSyntaxMessage(text, e instanceof Error ? e.message : String(e))}`);
-  }
-  const fail = (path: string, message: string): never => {
-    throw new SloConfigError(`${file}: ${path}: ${message}`);
-  };
-  if (!isObject(doc)) return fail('$', `expected an object with "slos", got ${describe(doc)}`);
-  for (const key of Object.keys(doc)) if (key !== 'slos') fail(key, 'unknown key (expected "slos")');
-  const slos = doc.slos;
-  if (!Array.isArray(slos)) return fail('slos', `expected an array, got ${describe(slos)}`);
+  const { items, fail } = readConfigList(text, file, 'slos', RULE_KEYS, (m) => new SloConfigError(m));
   const seen = new Set<string>();
-  return slos.map((raw: unknown, k) => {
-    const at = `slos[${k}]`;
-    if (!isObject(raw)) return fail(at, `expected an object, got ${describe(raw)}`);
-    for (const key of Object.keys(raw)) {
-      if (!RULE_KEYS.includes(key)) fail(`${at}.${key}`, `unknown key (expected one of ${RULE_KEYS.join(', ')})`);
-    }
-    const text = (key: string, optional: boolean): string | undefined => {
-      const v = raw[key];
-      if (v === undefined && optional) return undefined;
-      if (typeof v !== 'string') return fail(`${at}.${key}`, `expected a string, got ${describe(v)}`);
-      if (v.trim() === '') return fail(`${at}.${key}`, 'expected a non-empty string');
-      return v;
-    };
+  return items.map(({ raw, at, text }) => {
     const name = text('name', false)!;
     if (seen.has(name)) fail(`${at}.name`, `duplicate name "${name}"`);
     seen.add(name);
@@ -196,31 +172,4 @@ export function parseSloConfig(text: string, file: string): SloRule[] {
     if (description !== undefined) rule.description = description;
     return rule;
   });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
-  if (typeof v === 'object') return 'an object';
-  return `the ${typeof v} ${String(v)}`;
-}
-
-/** V8's message, with where the problem is as a line and column, which people can find. */
-export function jsonSyntaxMessage(text: string, message: string): string {
-  const at = / at position (\d+)/.exec(message);
-  const reason = message
-    .replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '')
-    .replace(/ in JSON$/, '')
-    .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
-  const offset = at ? Number(at[1]) : (jsonErrorOffset(text) ?? text.length);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-  return `line ${line}, column ${column}: invalid JSON: ${reason}`;
 }

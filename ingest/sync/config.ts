@@ -13,7 +13,7 @@
 import { UserError } from '../../lib/errors';
 import fs from 'node:fs';
 import { LINK_PLACEHOLDERS, parseRemoteUrl, RemoteUrlError, unknownPlaceholders } from '../../lib/remote-url';
-import { describe, jsonSyntaxMessage } from '../../lib/slo';
+import { describe, readConfigList } from '../../lib/config-file';
 import { checkJobName, UploadNameError } from '../upload/store';
 
 export interface FollowedJob {
@@ -48,33 +48,9 @@ export function loadJobsConfig(file: string): FollowedJob[] {
 }
 
 export function parseJobsConfig(text: string, file: string): FollowedJob[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new JobsConfigError(`${file}: ${jsonSyntaxMessage(text, e instanceof Error ? e.message : String(e))}`);
-  }
-  const fail = (where: string, message: string): never => {
-    throw new JobsConfigError(`${file}: ${where}: ${message}`);
-  };
-  if (!isObject(doc)) return fail('$', `expected an object with "jobs", got ${describe(doc)}`);
-  for (const key of Object.keys(doc)) if (key !== 'jobs') fail(key, 'unknown key (expected "jobs")');
-  const jobs = doc.jobs;
-  if (!Array.isArray(jobs)) return fail('jobs', `expected an array, got ${describe(jobs)}`);
+  const { items, fail } = readConfigList(text, file, 'jobs', JOB_KEYS, (m) => new JobsConfigError(m));
   const seen = new Set<string>();
-  return jobs.map((raw: unknown, k): FollowedJob => {
-    const at = `jobs[${k}]`;
-    if (!isObject(raw)) return fail(at, `expected an object, got ${describe(raw)}`);
-    for (const key of Object.keys(raw)) {
-      if (!JOB_KEYS.includes(key)) fail(`${at}.${key}`, `unknown key (expected one of ${JOB_KEYS.join(', ')})`);
-    }
-    const text = (key: string, optional: boolean): string | undefined => {
-      const v = raw[key];
-      if (v === undefined && optional) return undefined;
-      if (typeof v !== 'string') return fail(`${at}.${key}`, `expected a string, got ${describe(v)}`);
-      if (v.trim() === '') return fail(`${at}.${key}`, 'expected a non-empty string');
-      return v;
-    };
+  return items.map(({ raw, at, text }): FollowedJob => {
     const name = text('name', false)!;
     try {
       checkJobName(name);
@@ -110,8 +86,4 @@ export function parseJobsConfig(text: string, file: string): FollowedJob[] {
     }
     return job;
   });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
