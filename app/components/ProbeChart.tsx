@@ -1,18 +1,30 @@
 'use client';
 // Cumulative pods that reached each probe over time since the test started,
 // one step line per probe. Which probes are drawn is kept in the URL
-// (`probes=`) without a round trip to the server.
+// (`probes=`) without a round trip to the server; dragging across the chart
+// zooms the time axis it shares with the resource charts.
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { useDragZoom } from './drag-zoom';
 import { formatValue } from './format';
-import { AXIS, GRID, probeColor, TICK, yLabel, timeAxis } from './palette';
+import { AXIS, GRID, probeColor, TICK, timeAxis } from './palette';
+import { UNIT_LABEL_ROOM, unitLabel } from './unit-label';
+
+export interface ProbeLine {
+  probe: string;
+  source: 'test' | 'kubelet' | 'span';
+  /** [seconds, pods so far] */
+  points: [number, number][];
+}
 
 export interface ProbeChartProps {
-  lines: { probe: string; source: 'test' | 'kubelet' | 'span'; points: [number, number][] }[];
+  lines: ProbeLine[];
   /** Probes drawn at first. */
   shown: string[];
   /** Seconds; shared with the resource charts so the axes line up. */
   domain: [number, number];
+  /** A span dragged across the chart, in seconds. */
+  onZoom: (lo: number, hi: number) => void;
 }
 
 /** Pods that had reached the probe at time t: the last point at or before t. */
@@ -29,8 +41,9 @@ function countAt(points: [number, number][], t: number): number {
 
 const SOURCE_TITLES = { test: 'recorded by the test (no pod identity)', kubelet: 'from the kubelet log', span: "from the kubelet's spans" };
 
-export default function ProbeChart({ lines, shown: initial, domain }: ProbeChartProps) {
+export default function ProbeChart({ lines, shown: initial, domain, onZoom }: ProbeChartProps) {
   const [shown, setShown] = useState(() => new Set(initial));
+  const zoom = useDragZoom(domain, onZoom);
   const visible = lines.filter((l) => shown.has(l.probe));
   const data = useMemo(() => {
     const times = [...new Set(visible.flatMap((l) => l.points.map((p) => p[0])))].sort((a, b) => a - b);
@@ -72,16 +85,17 @@ export default function ProbeChart({ lines, shown: initial, domain }: ProbeChart
           </button>
         ))}
       </div>
-      <LineChart responsive style={{ width: '100%', height: 300 }} data={data} margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>
+      <LineChart
+        responsive
+        style={{ width: '100%', height: 300 }}
+        data={data}
+        margin={{ top: UNIT_LABEL_ROOM, right: 16, bottom: 18, left: 4 }}
+        className={zoom.dragging ? 'zooming' : undefined}
+        {...zoom.handlers}
+      >
         <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis {...timeAxis(domain)} />
-        <YAxis
-          width={48}
-          allowDecimals={false}
-          tick={TICK}
-          stroke={AXIS}
-          label={yLabel('pods')}
-        />
+        <XAxis {...timeAxis(domain)} allowDataOverflow />
+        <YAxis width={48} allowDecimals={false} tick={TICK} stroke={AXIS} label={unitLabel('pods')} />
         <Tooltip
           isAnimationActive={false}
           content={(p) => {
@@ -113,6 +127,7 @@ export default function ProbeChart({ lines, shown: initial, domain }: ProbeChart
             isAnimationActive={false}
           />
         ))}
+        {zoom.area}
       </LineChart>
     </figure>
   );
