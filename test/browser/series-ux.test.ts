@@ -51,6 +51,7 @@ async function ticks(chart: string): Promise<number[]> {
 
 /** Drags across a chart's plot area from one fraction of its width to another. */
 async function drag(chart: string, from: number, to: number) {
+  await page.locator(`[data-chart="${chart}"]`).scrollIntoViewIfNeeded();
   const box = (await page.locator(`[data-chart="${chart}"] .recharts-cartesian-grid`).boundingBox())!;
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * from, y);
