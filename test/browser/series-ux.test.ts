@@ -1,7 +1,8 @@
 // The Time series page as a new user met it: the time axis fits the pod
 // events rather than the whole run, dragging across any chart zooms all of
 // them (kept in the URL), reset and "whole run" are one click away, unit
-// labels keep clear of the ticks, and at 390 px nothing scrolls sideways.
+// labels keep clear of the ticks, unknown probes in the URL are named, and at
+// 390 px nothing scrolls sideways.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { formatValue } from '../../app/components/format';
@@ -126,6 +127,20 @@ describe('Time series zoom', () => {
         expect(apart, `${chart}: ${unit} against tick ${await tick.textContent()}`).toBe(true);
       }
     }
+  });
+});
+
+describe('Time series probes in the URL', () => {
+  it('says which probes of probes= the run does not have, rather than drawing a blank chart', async () => {
+    await page.goto(`${base}${path}&probes=pod_runing,create`, { waitUntil: 'networkidle' });
+    await expect(page.locator('[data-unknown-probes]').textContent()).resolves.toBe(
+      'No probe pod_runing in this run; the probes it has are the buttons above.',
+    );
+    await expect(page.locator('[data-chart="probes"] path.recharts-curve').count()).resolves.toBe(1);
+    await page.goto(`${base}${path}&probes=nope`, { waitUntil: 'networkidle' });
+    await expect(page.locator('[data-no-probes]').textContent()).resolves.toBe('No probe is chosen: click one above to draw it.');
+    await page.locator('[data-probe="pod_running"]').click();
+    await expect(page.locator('[data-chart="probes"] path.recharts-curve').count()).resolves.toBe(1);
   });
 });
 
