@@ -1,13 +1,17 @@
-// An unknown address: say so and lead back to the jobs.
-import Link from 'next/link';
+// An address that names nothing: an unknown job (its job layout answers 404)
+// or no page at all. Says which, with the jobs a typo was close to.
+import { connection } from 'next/server';
+import MissingAddress from '@/app/components/MissingAddress';
+import { jobNames } from '@/lib/queries/addresses';
+import { serverDb } from '@/lib/server/db';
 
-export default function NotFound() {
+export default async function NotFound() {
+  // The job names are read per request: the page is not prerendered at build time.
+  await connection();
   return (
-    <div className="card empty">
+    <>
       <h1>Not found</h1>
-      <p>
-        Nothing lives at this address. Start from the <Link href="/">list of jobs</Link>.
-      </p>
-    </div>
+      <MissingAddress missing="job" jobs={jobNames(serverDb()).all} />
+    </>
   );
 }

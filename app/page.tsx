@@ -1,6 +1,7 @@
 // Overview: every job with its latest build, result, recent results, build
 // count, time since its last build (stale jobs stand out), the SLO verdict of
-// its newest build and the regression alerts still to triage.
+// its newest build and the regression alerts still to triage. On a narrow
+// window each job's row stacks into labelled lines, so no column is off-screen.
 import Link from 'next/link';
 import { jobsOverview, worstChange, type JobOverview } from '@/lib/queries/overview';
 import { loadSloRules } from '@/lib/queries/slo';
@@ -30,7 +31,7 @@ export default function Overview() {
       <h1>Jobs</h1>
       {rules.ok ? null : <Problem error={rules.error} />}
       <div className="table-wrap">
-        <table className="data" data-jobs>
+        <table className="data stacking" data-jobs>
           <thead>
             <tr>
               <th>Job</th>
@@ -46,23 +47,23 @@ export default function Overview() {
           <tbody>
             {jobs.map((j) => (
               <tr key={j.job} className={j.stale ? 'stale' : undefined} data-job={j.job}>
-                <td>
+                <td className="jobname">
                   <Link href={jobPath(j.job, 'builds')}>{j.job}</Link>
                   <div className="muted" style={{ fontSize: '0.78rem' }}>
                     <Link href={jobPath(j.job, 'compare')}>compare</Link> · <Link href={jobPath(j.job, 'tracing')}>tracing</Link> ·{' '}
                     <Link href={jobPath(j.job, 'regressions')}>regressions</Link>
                   </div>
                 </td>
-                <td className="num">{j.builds}</td>
-                <td className="num">{j.latest ? <Link href={seriesPath(j.job, j.latest.number)}>{j.latest.number}</Link> : '–'}</td>
-                <td>
+                <td className="num" data-label="Builds">{j.builds}</td>
+                <td className="num" data-label="Latest">{j.latest ? <Link href={seriesPath(j.job, j.latest.number)}>{j.latest.number}</Link> : '–'}</td>
+                <td data-label="Result">
                   {j.latest?.result ? (
                     <span className={`badge ${j.latest.result === 'SUCCESS' ? 'good' : 'bad'}`}>{j.latest.result}</span>
                   ) : (
                     '–'
                   )}
                 </td>
-                <td>
+                <td data-label="Recent builds">
                   <span className="strip" aria-label="results of the recent builds">
                     {j.recent.map((b) => (
                       <Link
@@ -74,22 +75,24 @@ export default function Overview() {
                     ))}
                   </span>
                 </td>
-                <td title={formatDate(j.latest?.started)}>
-                  {j.ageUs === null ? '–' : `${formatDuration(j.ageUs)} ago`}
-                  {j.stale ? (
-                    <span
-                      className="badge warn"
-                      style={{ marginLeft: '0.4rem' }}
-                      title={j.typicalGapUs ? `builds usually come every ${formatDuration(j.typicalGapUs)}` : undefined}
-                    >
-                      stale
-                    </span>
-                  ) : null}
+                <td title={formatDate(j.latest?.started)} data-label="Last build">
+                  <span>
+                    {j.ageUs === null ? '–' : `${formatDuration(j.ageUs)} ago`}
+                    {j.stale ? (
+                      <span
+                        className="badge warn"
+                        style={{ marginLeft: '0.4rem' }}
+                        title={j.typicalGapUs ? `builds usually come every ${formatDuration(j.typicalGapUs)}` : undefined}
+                      >
+                        stale
+                      </span>
+                    ) : null}
+                  </span>
                 </td>
-                <td data-slo>
+                <td data-slo data-label="SLOs">
                   <SloCell j={j} />
                 </td>
-                <td data-alerts>
+                <td data-alerts data-label="New alerts">
                   <AlertsCell j={j} />
                 </td>
               </tr>

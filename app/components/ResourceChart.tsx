@@ -1,21 +1,31 @@
 'use client';
 // Kubelet and runtime CPU or memory over one run, on the same time axis as
-// the probe chart above it.
+// the probe chart above it; dragging across the chart zooms that axis.
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { useDragZoom } from './drag-zoom';
 import { formatTick, formatValue } from './format';
-import { AXIS, GRID, containerColor, TICK, yLabel, timeAxis } from './palette';
+import { AXIS, GRID, containerColor, TICK, timeAxis } from './palette';
+import { UNIT_LABEL_ROOM, unitLabel } from './unit-label';
+
+/** One container's `[seconds, value]` samples. */
+export interface ResourceLine {
+  container: string;
+  points: [number, number | null][];
+}
 
 export interface ResourceChartProps {
   id: string;
   title: string;
   unit: string;
-  /** Per container, `[seconds, value]` samples. */
-  lines: { container: string; points: [number, number | null][] }[];
+  lines: ResourceLine[];
   domain: [number, number];
+  /** A span dragged across the chart, in seconds. */
+  onZoom: (lo: number, hi: number) => void;
 }
 
-export default function ResourceChart({ id, title, unit, lines, domain }: ResourceChartProps) {
+export default function ResourceChart({ id, title, unit, lines, domain, onZoom }: ResourceChartProps) {
+  const zoom = useDragZoom(domain, onZoom);
   const data = useMemo(() => {
     const rows = new Map<number, Record<string, number | null>>();
     for (const l of lines) {
@@ -43,16 +53,17 @@ export default function ResourceChart({ id, title, unit, lines, domain }: Resour
       {data.length === 0 ? (
         <div className="chart-empty">This run has no resource samples.</div>
       ) : (
-        <LineChart responsive style={{ width: '100%', height: 220 }} data={data} margin={{ top: 8, right: 16, bottom: 18, left: 4 }}>
+        <LineChart
+          responsive
+          style={{ width: '100%', height: 220 }}
+          data={data}
+          margin={{ top: UNIT_LABEL_ROOM, right: 16, bottom: 18, left: 4 }}
+          className={zoom.dragging ? 'zooming' : undefined}
+          {...zoom.handlers}
+        >
           <CartesianGrid stroke={GRID} vertical={false} />
-          <XAxis {...timeAxis(domain)} />
-          <YAxis
-            width={56}
-            tick={TICK}
-            stroke={AXIS}
-            tickFormatter={formatTick}
-            label={yLabel(unit)}
-          />
+          <XAxis {...timeAxis(domain)} allowDataOverflow />
+          <YAxis width={56} tick={TICK} stroke={AXIS} tickFormatter={formatTick} label={unitLabel(unit)} />
           <Tooltip
             isAnimationActive={false}
             content={(p) => {
@@ -84,6 +95,7 @@ export default function ResourceChart({ id, title, unit, lines, domain }: Resour
               connectNulls
             />
           ))}
+          {zoom.area}
         </LineChart>
       )}
     </figure>

@@ -6,12 +6,14 @@ import { pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
 import { PROBE_ORIGINS, tracingView, type TracingView } from '@/lib/queries/tracing';
 import { runAgreementOf } from '@/lib/queries/pod';
+import { segmentsAtPercentiles } from '@/lib/queries/segments';
+import type { PercentileBreakdown } from '@/lib/percentile-pods';
 import type { RunAgreement } from '@/lib/agreement';
 import RunAgreementTable from '@/app/components/Agreement';
 import MetricChart from '@/app/components/MetricChart';
 import ParamSelect from '@/app/components/ParamSelect';
 import Problem, { attempt } from '@/app/components/Problem';
-import SegmentChart from '@/app/components/SegmentChart';
+import SegmentBreakdown from '@/app/components/SegmentBreakdown';
 import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
 import { formatDate, formatValue } from '@/app/components/format';
@@ -55,7 +57,12 @@ export default async function TracingPage(props: JobPageProps) {
         keep={{ from: one(sp, 'from'), to: one(sp, 'to') }}
       />
       {view.ok ? (
-        <Tracing v={view.value} params={sp} agreement={view.value.build === null ? [] : runAgreementOf(db, { ...view.value, build: view.value.build })} />
+        <Tracing
+          v={view.value}
+          params={sp}
+          agreement={view.value.build === null ? [] : runAgreementOf(db, { ...view.value, build: view.value.build })}
+          atPercentiles={view.value.build === null ? [] : segmentsAtPercentiles(db, { ...view.value, build: view.value.build })}
+        />
       ) : (
         <Problem error={view.error} />
       )}
@@ -63,7 +70,17 @@ export default async function TracingPage(props: JobPageProps) {
   );
 }
 
-function Tracing({ v, params, agreement }: { v: TracingView; params: Params; agreement: RunAgreement[] }) {
+function Tracing({
+  v,
+  params,
+  agreement,
+  atPercentiles,
+}: {
+  v: TracingView;
+  params: Params;
+  agreement: RunAgreement[];
+  atPercentiles: PercentileBreakdown[];
+}) {
   const sel = { test: v.test, image: v.image, machine: v.machine };
   const keep = { ...sel, last: one(params, 'last'), builds: one(params, 'builds'), from: v.from, to: v.to };
   const probeOptions = v.probes.map((p) => ({ value: p.probe, label: `${p.probe}${p.source === 'test' ? ' (test side)' : p.source === 'span' ? ' (span)' : ''}` }));
@@ -161,9 +178,7 @@ function Tracing({ v, params, agreement }: { v: TracingView; params: Params; agr
                 </div>
               ) : null}
               <div className="grid">
-                {v.segments.length ? (
-                  <SegmentChart segments={v.segments.map((s) => [s.from, s.to, s.summary.p50, s.summary.p90, s.summary.p99])} />
-                ) : null}
+                <SegmentBreakdown job={v.job} build={chosen.build} sel={sel} from={v.from} to={v.to} atPercentiles={atPercentiles} steps={v.segments} />
               </div>
               {agreement.some((a) => a.pods > 0) ? (
                 <section data-logs-vs-spans>

@@ -1,13 +1,14 @@
 // Time series of one build: for one run, the cumulative number of pods that
 // reached each probe since the test started, kubelet and runtime CPU and
-// memory on the same time axis, and the kubelet's own pod startup SLO durations.
+// memory on the same time axis (fitted to the pod events, zoomable), and the
+// kubelet's own pod startup SLO durations.
 import Link from 'next/link';
 import { runSeries, type RunSeries } from '@/lib/queries/series';
 import { serverDb } from '@/lib/server/db';
 import ParamSelect from '@/app/components/ParamSelect';
 import Problem, { attempt } from '@/app/components/Problem';
-import ProbeChart from '@/app/components/ProbeChart';
-import ResourceChart from '@/app/components/ResourceChart';
+import SeriesCharts from '@/app/components/SeriesCharts';
+import { parseZoom } from '@/app/components/time-window';
 import { formatDate, formatValue } from '@/app/components/format';
 import { checkedBuild, encodeSel, href, jobPath, one, selectionOf, type Params } from '@/app/params';
 
@@ -22,16 +23,12 @@ export default async function SeriesPage(props: { params: Promise<{ job: string;
   const sp = await props.searchParams;
   const res = attempt(() => runSeries(serverDb(), { job, build: checkedBuild(rawBuild, 'the build in the URL'), ...selectionOf(sp) }));
   if (!res.ok) return <Problem error={res.error} />;
-  return <Series s={res.value} probesParam={one(sp, 'probes')} />;
+  return <Series s={res.value} probesParam={one(sp, 'probes')} zoomParam={one(sp, 't')} />;
 }
 
-function Series({ s, probesParam }: { s: RunSeries; probesParam?: string }) {
+function Series({ s, probesParam, zoomParam }: { s: RunSeries; probesParam?: string; zoomParam?: string }) {
   const sel = { test: s.run.test, image: s.run.image, machine: s.run.machine };
   const shown = probesParam !== undefined ? probesParam.split(',') : DEFAULT_PROBES;
-  let tMax = 0;
-  for (const l of s.probes) tMax = Math.max(tMax, l.points[l.points.length - 1]?.[0] ?? 0);
-  for (const r of s.resources) tMax = Math.max(tMax, r.points[r.points.length - 1]?.[0] ?? 0);
-  const domain: [number, number] = [0, Math.ceil(tMax)];
   const resource = (which: 1 | 2) =>
     s.resources.map((r) => ({ container: r.container, points: r.points.map((p): [number, number | null] => [p[0], p[which]]) }));
   const unit = (which: 'cpuUnit' | 'memoryUnit') => s.resources[0]?.[which] ?? '';
@@ -60,7 +57,7 @@ function Series({ s, probesParam }: { s: RunSeries; probesParam?: string }) {
             </a>
           ) : null}
         </div>
-        <div className="selgroup">
+        <div className="selgroup shrinks">
           <span className="grouplabel">Run</span>
           <ParamSelectRun runs={s.runs.map(encodeSel)} value={encodeSel(sel)} />
         </div>
@@ -82,18 +79,20 @@ function Series({ s, probesParam }: { s: RunSeries; probesParam?: string }) {
       </div>
       {s.run.description ? <p className="muted" style={{ margin: '-0.4rem 0 0.75rem', fontSize: '0.85rem' }}>{s.run.description}</p> : null}
       <div className="grid">
-        {s.probes.length ? (
-          <ProbeChart lines={s.probes} shown={shown} domain={domain} />
-        ) : (
+        <SeriesCharts
+          probes={s.probes}
+          shown={shown}
+          cpu={{ unit: unit('cpuUnit'), lines: resource(1) }}
+          memory={{ unit: unit('memoryUnit'), lines: resource(2) }}
+          zoom={parseZoom(zoomParam)}
+        >
           <div className="chart wide">
             <div className="chart-empty">
               This run has no probe events: neither the test&apos;s create/running times nor a kubelet log with pod
               lifecycle lines (run the kubelet with --v=2 or higher and keep its log in the build artifacts).
             </div>
           </div>
-        )}
-        <ResourceChart id="cpu" title="CPU usage" unit={unit('cpuUnit')} lines={resource(1)} domain={domain} />
-        <ResourceChart id="memory" title="Memory usage" unit={unit('memoryUnit')} lines={resource(2)} domain={domain} />
+        </SeriesCharts>
         <section className="chart" data-chart="slo">
           <div className="chart-title" style={{ padding: '0 0.4rem 0.4rem' }}>Kubelet&apos;s pod startup durations</div>
           {slo ? (
