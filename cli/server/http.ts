@@ -4,7 +4,7 @@
 // connections outlive a client's pauses, and writes go to the writer thread
 // while this event loop keeps serving pages.
 import compression from 'compression';
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
 import { openDb, type DB } from '../../lib/db/open';
 import { installWriter } from '../../ingest/writer/client';
@@ -43,7 +43,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   const app = next({ dev: !!o.dev, dir: o.dir, hostname: o.hostname, port: o.port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const compress = compression({ threshold: 1024 });
+  const compress = compression({ threshold: 1024, filter: compressible });
   const cache = new ResponseCache();
   // Commits by any other connection (the writer thread, a `kpd ingest` elsewhere) bump data_version.
   const versions: DB = openDb(o.dbFile, { readonly: true });
@@ -95,6 +95,17 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       await app.close();
     },
   };
+}
+
+/**
+ * compression's own filter, for the content types Next.js sets: route
+ * handlers set `content-type` as a one-element array, which the filter reads
+ * as not compressible, so API JSON went out plain.
+ */
+function compressible(req: IncomingMessage, res: ServerResponse): boolean {
+  const type = res.getHeader('content-type');
+  if (Array.isArray(type) && type.length === 1) res.setHeader('content-type', type[0]);
+  return compression.filter(req as never, res as never);
 }
 
 /** Copies what a response puts on the wire (after compression) and hands it over once it ends. */
