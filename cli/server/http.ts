@@ -40,6 +40,12 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   removeStaleBuildDirs();
   const writer = new ThreadWriter(o.dbFile);
   installWriter(writer);
+  // A database written by an older kpd (or by a path that skipped the refresh) would have every
+  // reader analyse its jobs afresh, on every request, until the next upload: the writer stores them once.
+  writer.run('refreshStale', {}).then(
+    ({ jobs }) => jobs.length && console.error(`kpd: stored fresh change points of ${jobs.join(', ')}`),
+    (e: unknown) => console.error(`kpd: could not refresh change points: ${e instanceof Error ? e.message : String(e)}`),
+  );
   const app = next({ dev: !!o.dev, dir: o.dir, hostname: o.hostname, port: o.port });
   await app.prepare();
   const handle = app.getRequestHandler();

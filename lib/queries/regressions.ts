@@ -247,6 +247,15 @@ function isFresh(db: DB, id: number): boolean {
   return state?.builds_signature === signature(db, id);
 }
 
+/** Jobs whose stored change points were not computed from their builds as they are now (written by a path that did not refresh them). */
+export function staleChangePointJobs(db: DB): string[] {
+  return db
+    .prepare<[], { id: number; name: string }>('SELECT id, name FROM jobs ORDER BY name')
+    .all()
+    .filter((j) => !isFresh(db, j.id))
+    .map((j) => j.name);
+}
+
 const STORED = `SELECT t.name AS test, n.image, n.machine, c.metric, c.stat, c.build, c.previous_build,
                        b.version, pb.version AS previous_version, b.commit_sha, pb.commit_sha AS previous_commit,
                        b.repo, pb.repo AS previous_repo, c.before, c.after, c.change, c.p_value, c.regression

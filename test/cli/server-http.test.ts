@@ -92,3 +92,25 @@ describe('kpd serve', () => {
     expect(auth.headers.get('x-kpd-cache')).toBeNull();
   });
 });
+
+describe('kpd serve on a database whose change points are stale', () => {
+  it('stores fresh ones once at start, so readers stop analysing on every request', async () => {
+    const file = path.join(tempDir(), 'kpd.db');
+    expect(kpd(['ingest', SAMPLES, '--db', file]).code).toBe(0);
+    const { openDb } = await import('../../lib/db/open');
+    const { staleChangePointJobs } = await import('../../lib/queries/regressions');
+    const db = openDb(file);
+    // What a database written by a path that skipped the refresh looks like.
+    db.prepare('DELETE FROM change_point_state').run();
+    expect(staleChangePointJobs(db)).toEqual([JOB]);
+    const stale = await startServer(file);
+    try {
+      for (let i = 0; i < 100 && staleChangePointJobs(db).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(staleChangePointJobs(db)).toEqual([]);
+      expect(stale.output()).toContain(`kpd: stored fresh change points of ${JOB}`);
+    } finally {
+      db.close();
+      await stale.stop();
+    }
+  }, 120_000);
+});
