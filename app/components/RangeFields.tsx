@@ -14,7 +14,7 @@ export interface RangeFieldsProps {
 }
 
 /** Wide enough for Prow's 19 digits, never wider than a phone. */
-const ID_INPUT = { width: '11rem', maxWidth: '100%' };
+const ID_INPUT = { width: '12.5rem', maxWidth: '100%' };
 
 const LASTS = ['10', '25', '50', '100', '200', '500', 'all'];
 
