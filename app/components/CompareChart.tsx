@@ -13,6 +13,8 @@ export interface CompareChartProps {
   title: string;
   unit: string;
   stats: string[];
+  /** Stats drawn against a second axis on the right, for values far smaller than the others'. */
+  rightStats?: readonly string[];
   /** Short names on the x axis (S1, S2, …) and the full ones for the tooltip. */
   short: string[];
   names: string[];
@@ -25,7 +27,9 @@ type Datum = Record<string, number | string | [number, number] | null>;
 
 const WHISKER = '#334155';
 
-export default function CompareChart({ id, title, unit, stats, short, names, values, aggregate }: CompareChartProps) {
+export default function CompareChart({ id, title, unit, stats, rightStats = [], short, names, values, aggregate }: CompareChartProps) {
+  const axisOf = (s: string) => (rightStats.includes(s) ? 'right' : 'left');
+  const hasRight = stats.some((s) => rightStats.includes(s));
   const data = useMemo(
     () =>
       short.map((s, i) => {
@@ -54,6 +58,7 @@ export default function CompareChart({ id, title, unit, stats, short, names, val
             <span key={s} className="legend-item">
               <i style={{ background: statColor(s) }} />
               {s}
+              {hasRight && rightStats.includes(s) ? ' (right axis)' : ''}
             </span>
           ))}
           <span className="legend-item" data-legend="whisker" title="each selection's lowest and highest build in the range">
@@ -67,10 +72,13 @@ export default function CompareChart({ id, title, unit, stats, short, names, val
       {empty ? (
         <div className="chart-empty">None of the selections has this metric in the range.</div>
       ) : (
-        <BarChart responsive style={{ width: '100%', height: 240 }} data={data} margin={{ top: 8, right: 12, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke={GRID} vertical={false} />
+        <BarChart responsive style={{ width: '100%', height: 240 }} data={data} margin={{ top: 8, right: hasRight ? 4 : 12, bottom: 4, left: 4 }}>
+          <CartesianGrid stroke={GRID} vertical={false} yAxisId="left" />
           <XAxis dataKey="sel" tick={TICK} stroke={AXIS} />
-          <YAxis width={64} tick={TICK} stroke={AXIS} tickFormatter={formatTick} label={yLabel(unit)} />
+          <YAxis yAxisId="left" width={64} tick={TICK} stroke={AXIS} tickFormatter={formatTick} label={yLabel(unit)} />
+          {hasRight ? (
+            <YAxis yAxisId="right" orientation="right" width={56} tick={TICK} stroke={AXIS} tickFormatter={formatTick} label={yLabel(unit, 'right')} />
+          ) : null}
           <Tooltip
             isAnimationActive={false}
             cursor={{ fill: '#f1f5f9' }}
@@ -106,7 +114,7 @@ export default function CompareChart({ id, title, unit, stats, short, names, val
             }}
           />
           {stats.map((s) => (
-            <Bar key={s} dataKey={s} fill={statColor(s)} isAnimationActive={false} maxBarSize={36}>
+            <Bar key={s} yAxisId={axisOf(s)} dataKey={s} fill={statColor(s)} isAnimationActive={false} maxBarSize={36}>
               <ErrorBar dataKey={`${s}:spread`} width={5} strokeWidth={1.3} stroke={WHISKER} direction="y" />
             </Bar>
           ))}

@@ -370,6 +370,18 @@ export default function MetricChart(props: MetricChartProps) {
                 y={t.value}
                 stroke={t.stat ? color(t.stat) : SLO}
                 strokeDasharray="6 4"
+              />
+            ),
+          )}
+          {/* The thresholds' labels above every layer (axis titles included), so no marker or line crosses them. */}
+          {thresholds?.map((t) =>
+            log && t.value <= 0 ? null : (
+              <ReferenceLine
+                key={`tl-${t.label}`}
+                yAxisId={axisOf(t.stat)}
+                y={t.value}
+                stroke="none"
+                zIndex={2100}
                 label={{ content: (l) => <SloLabel viewBox={l.viewBox as { x?: number; y?: number; width?: number }} text={t.label} /> }}
               />
             ),
@@ -398,7 +410,8 @@ export default function MetricChart(props: MetricChartProps) {
                   <g key={`n-${s}-${d.index}`} />
                 )
               }
-              activeDot={{ r: 5 }}
+              // The crosshair's dot is decoration: the point under it stays the one to hover and click.
+              activeDot={{ r: 5, pointerEvents: 'none' }}
               isAnimationActive={false}
               connectNulls
             />

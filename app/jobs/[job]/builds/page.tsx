@@ -15,6 +15,7 @@ import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
 import MetricChart, { type Marker, type Threshold, type XMode, type YScale } from '@/app/components/MetricChart';
 import XAxisToggle from '@/app/components/XAxisToggle';
+import { rightAxisStats } from '@/app/components/axes';
 import Problem, { attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
@@ -91,11 +92,6 @@ function markers(job: string, panel: MetricPanel, metric: MetricPanel['charts'][
   return [...byBuild].map(([build, e]) => ({ build, label: `regression, ${e.parts.join(', ')}${e.blame}` }));
 }
 
-/** Stats far smaller than the others of their chart, drawn against an axis of their own (single-worst ≈ 15 pods/min beside batch ≈ 1,350). */
-const RIGHT_AXIS: Partial<Record<MetricPanel['charts'][number]['metric'], string[]>> = {
-  throughput: ['single-worst'],
-};
-
 interface ChartsProps {
   job: string;
   panel: MetricPanel;
@@ -148,7 +144,7 @@ function Charts(props: ChartsProps) {
             title={c.title}
             unit={c.unit}
             stats={c.stats}
-            rightStats={RIGHT_AXIS[c.metric]}
+            rightStats={rightAxisStats(c.metric)}
             points={c.points.map((p) => ({ ...p, values: c.stats.map((s) => p.stats[s] ?? null) }))}
             x={x}
             y={y}

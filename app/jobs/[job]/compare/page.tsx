@@ -15,6 +15,7 @@ import Problem, { attempt } from '@/app/components/Problem';
 import RangeFields from '@/app/components/RangeFields';
 import SelectionBar from '@/app/components/SelectionBar';
 import { selectionColor } from '@/app/components/palette';
+import { rightAxisStats } from '@/app/components/axes';
 import { openJobPage, type JobPageProps } from '../page-context';
 import { aggregateOf, all, decodeSel, describeRange, href, jobPath, one, rangeOf, type Params } from '@/app/params';
 
@@ -157,6 +158,7 @@ function CompareView({ job, cmp, overlay, sels, base }: CompareViewProps) {
             title={c.title}
             unit={c.unit}
             stats={c.stats}
+            rightStats={rightAxisStats(c.metric)}
             short={short}
             names={names}
             aggregate={AGG_LABELS[cmp.aggregate]}
