@@ -83,6 +83,9 @@ export interface MetricChartProps {
 
 type Datum = { i: number; t: number | null; build: string; failed: boolean } & Record<string, number | string | boolean | null>;
 
+/** A log axis spans the data with a little room on either side (its "nice" ticks would cut points off). */
+const LOG_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => min / 1.15, (max) => max * 1.15];
+
 /** Results of a build that passed; any other result (FAILURE, ABORTED, ERROR) is marked. */
 const PASSED = new Set(['SUCCESS']);
 export const isFailed = (result: string | null | undefined) => !!result && !PASSED.has(result);
@@ -295,8 +298,7 @@ export default function MetricChart(props: MetricChartProps) {
             tickFormatter={formatTick}
             label={yLabel(unit)}
             scale={log ? 'log' : 'auto'}
-            domain={log ? ['auto', 'auto'] : [0, 'auto']}
-            allowDataOverflow={log}
+            domain={log ? LOG_DOMAIN : [0, 'auto']}
           />
           {hasRight ? (
             <YAxis
@@ -308,8 +310,7 @@ export default function MetricChart(props: MetricChartProps) {
               tickFormatter={formatTick}
               label={yLabel(unit, 'right')}
               scale={log ? 'log' : 'auto'}
-              domain={log ? ['auto', 'auto'] : [0, 'auto']}
-              allowDataOverflow={log}
+              domain={log ? LOG_DOMAIN : [0, 'auto']}
             />
           ) : null}
           <Tooltip
