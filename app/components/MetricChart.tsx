@@ -159,7 +159,11 @@ export default function MetricChart(props: MetricChartProps) {
   const xKey = (d: Datum) => (mode === 'time' ? d.t! : d.i);
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
-  const shown = useMemo(() => (zoom ? data.filter((d) => xKey(d) >= zoom[0] && xKey(d) <= zoom[1]) : data), [data, zoom, mode]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => {
+    if (!zoom) return data;
+    const x = (d: Datum) => (mode === 'time' ? d.t! : d.i);
+    return data.filter((d) => x(d) >= zoom[0] && x(d) <= zoom[1]);
+  }, [data, zoom, mode]);
   const index = useMemo(() => new Map(drawn.map((p, i) => [p.build, i])), [drawn]);
   const xOf = (build: string): number | undefined => {
     const i = index.get(build);

@@ -251,6 +251,7 @@ describe('Builds page', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: shot('builds-ux-390'), fullPage: true });
+      await page.screenshot({ path: shot('builds-ux-390-top') });
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }

@@ -167,12 +167,14 @@ describe('Comparison page', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: shot('compare-ux-390'), fullPage: true });
+      await page.screenshot({ path: shot('compare-ux-390-top') });
       const latency = page.locator('[data-chart="latency"]');
       await latency.scrollIntoViewIfNeeded();
       await latency.locator('.recharts-bar-rectangle').nth(4).hover();
       const tip = await box(page.locator('[data-tooltip="latency"]'));
       expect(tip.x).toBeGreaterThanOrEqual(0);
       expect(tip.x + tip.width).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: shot('compare-ux-390-tooltip') });
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
