@@ -157,7 +157,10 @@ export default function MetricChart(props: MetricChartProps) {
     [drawn, stats, log],
   );
   const xKey = (d: Datum) => (mode === 'time' ? d.t! : d.i);
-  const [zoom, setZoom] = useState<[number, number] | null>(null);
+  // A zoom belongs to the data it was made on: another view (selection, range, axis) starts unzoomed.
+  const [zoomed, setZoomed] = useState<{ on: ChartBuild[]; mode: XMode; range: [number, number] } | null>(null);
+  const zoom = zoomed && zoomed.on === points && zoomed.mode === mode ? zoomed.range : null;
+  const setZoom = (range: [number, number] | null) => setZoomed(range && { on: points, mode, range });
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const shown = useMemo(() => {
     if (!zoom) return data;
