@@ -14,6 +14,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { BuildLinks } from '@/lib/model';
+import { rightAxisStats } from './axes';
 import { csvName, download, toCsv } from './csv';
 import { formatDate, formatTick, formatValue, shortBuild } from './format';
 import { AXIS, FAILED, GRID, MARKER, SLO, statColor, TICK, xLabel, yLabel } from './palette';
@@ -54,7 +55,7 @@ export interface MetricChartProps {
   statLabels?: Record<string, string>;
   /** Colours of stats that are not the palette's (e.g. the selections of an overlay). */
   colors?: Record<string, string>;
-  /** Stats drawn against a second axis on the right, for values far smaller than the others'. */
+  /** Stats drawn against a second axis on the right, for values far smaller than the others'; by default the metric's (`id`) in axes.ts. */
   rightStats?: readonly string[];
   /** The builds drawn, in build order. */
   points: ChartBuild[];
@@ -142,7 +143,7 @@ export default function MetricChart(props: MetricChartProps) {
   const log = props.y === 'log';
   const label = (s: string) => props.statLabels?.[s] ?? s;
   const color = (s: string) => props.colors?.[s] ?? statColor(s);
-  const right = new Set(props.rightStats ?? []);
+  const right = new Set(props.rightStats ?? rightAxisStats(id));
   const axisOf = (s: string | undefined) => (s !== undefined && right.has(s) ? 'right' : 'left');
   const hasRight = stats.some((s) => right.has(s));
   const drawn = useMemo(() => (mode === 'time' ? points.filter((p) => p.started !== null) : points), [points, mode]);

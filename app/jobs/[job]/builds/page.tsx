@@ -15,7 +15,6 @@ import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
 import MetricChart, { type Marker, type Threshold, type XMode, type YScale } from '@/app/components/MetricChart';
 import XAxisToggle from '@/app/components/XAxisToggle';
-import { rightAxisStats } from '@/app/components/axes';
 import Problem, { attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
@@ -144,7 +143,6 @@ function Charts(props: ChartsProps) {
             title={c.title}
             unit={c.unit}
             stats={c.stats}
-            rightStats={rightAxisStats(c.metric)}
             points={c.points.map((p) => ({ ...p, values: c.stats.map((s) => p.stats[s] ?? null) }))}
             x={x}
             y={y}
