@@ -141,6 +141,22 @@ describe('Builds page', () => {
     await expect(reset.count()).resolves.toBe(0);
   });
 
+  it('zooms on the time axis too, and a new view starts unzoomed', async () => {
+    await open(buildsUrl({ x: 'time' }));
+    const a = await box(dotsOf('latency').nth(2));
+    const b = await box(dotsOf('latency').nth(6));
+    await page.mouse.move(a.x + a.width / 2, a.y - 20);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, a.y - 20, { steps: 8 });
+    await page.mouse.up();
+    await text(page.locator('[data-chart="latency"] [data-zoom-reset]')).toBe('reset zoom (5 of 12 builds)');
+    await expect(dotsOf('latency').count()).resolves.toBe(5);
+    await page.locator('[data-axis-toggle] a', { hasText: 'builds' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('x'));
+    await expect.poll(() => dotsOf('latency').count()).toBe(11);
+    await expect(page.locator('[data-zoom-reset]').count()).resolves.toBe(0);
+  });
+
   it('marks failed builds on every line with their result in the tooltip, and shares the crosshair across charts', async () => {
     await open(buildsUrl());
     const failed = builds.map((b, i) => [b, i] as const).filter(([b]) => b.result !== 'SUCCESS');
