@@ -58,18 +58,21 @@ export function checkedBuild(v: string, name: string): BuildId {
 }
 
 /**
- * The build range: `last=N` (default 50) or `last=all`, optionally within
- * `builds=A-B` (either bound may be left out: `builds=1800-`).
+ * The build range, one rule for every page and its JSON twin: `last=N`
+ * (default 50, or `all`) counts back from the newest build; an explicit
+ * `builds=A-B` (either bound may be left out: `builds=1800-`) shows every
+ * build inside it, unless `last` is given too: then the last N within A-B.
+ * `describeRange` says which applies.
  */
 export function rangeOf(p: Params): BuildRangeQuery & { lastParam: string } {
-  const lastParam = one(p, 'last') ?? String(DEFAULT_LAST);
+  const builds = one(p, 'builds');
+  const lastParam = one(p, 'last') ?? (builds === undefined ? String(DEFAULT_LAST) : 'all');
   if (lastParam !== 'all' && !/^\d+$/.test(lastParam)) {
     throw new BadRequest(`last must be a number of builds or "all", got ${JSON.stringify(lastParam.slice(0, 40))}`);
   }
   const range: BuildRangeQuery & { lastParam: string } = { lastParam };
   const last = lastParam === 'all' ? undefined : countOf({ last: lastParam }, 'last');
   if (last) range.last = last;
-  const builds = one(p, 'builds');
   if (builds !== undefined) {
     const m = /^(\d*)-(\d*)$/.exec(builds) ?? /^(\d+)()$/.exec(builds);
     if (!m) throw new BadRequest(`builds must be a range of build IDs like 1800-1850, got ${JSON.stringify(builds.slice(0, 60))}`);
@@ -80,9 +83,22 @@ export function rangeOf(p: Params): BuildRangeQuery & { lastParam: string } {
   return range;
 }
 
+/** Which part of the range rule applies, in words: "the last 50 builds", "builds 1800–1850", "the last 10 builds within 1800–". */
+export function describeRange(r: BuildRangeQuery): string {
+  const bounded = r.from !== undefined || r.to !== undefined;
+  const span = r.from !== undefined && r.from === r.to ? `build ${r.from}` : `builds ${r.from ?? 'first'}–${r.to ?? 'newest'}`;
+  if (!bounded) return r.last ? `the last ${r.last} builds` : 'all builds';
+  return r.last ? `the last ${r.last} builds within ${span}` : `every build of ${span}`;
+}
+
 /** The x axis of charts across builds: `x=time` for the builds' start times, else one step per build. */
 export function xModeOf(p: Params): 'builds' | 'time' {
   return one(p, 'x') === 'time' ? 'time' : 'builds';
+}
+
+/** The y axis of charts across builds: `y=log` for a logarithmic one, else linear. */
+export function yScaleOf(p: Params): 'linear' | 'log' {
+  return one(p, 'y') === 'log' ? 'log' : 'linear';
 }
 
 export function selectionOf(p: Params): { test?: string; image?: string; machine?: string } {

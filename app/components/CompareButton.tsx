@@ -1,40 +1,30 @@
-'use client';
-// "Compare": adds the current selection to this job's comparison list (the
-// list the Comparison page last showed, remembered in the browser) and opens
-// the Comparison page, whose URL then holds the whole list.
-import { useRouter } from 'next/navigation';
-import { useEffect } from 'react';
+// "Compare +": opens the Comparison page with this selection added to the
+// comparison the page came from (`cmp` in its URL, carried by the Comparison
+// page's links) over the same build range. The URL is the whole state: no
+// list is kept in the browser, and a selection already there is not added twice.
+import Link from 'next/link';
+import { href, jobPath } from '@/app/params';
 
-export const compareKey = (job: string) => `kpd:compare:${job}`;
-
-export default function CompareButton({ job, sel, last }: { job: string; sel: string; last: string }) {
-  const router = useRouter();
-  return (
-    <button
-      type="button"
-      data-compare
-      onClick={() => {
-        let list: string[] = [];
-        try {
-          const saved: unknown = JSON.parse(window.localStorage.getItem(compareKey(job)) ?? '[]');
-          if (Array.isArray(saved)) list = saved.filter((s): s is string => typeof s === 'string');
-        } catch {
-          list = [];
-        }
-        if (!list.includes(sel)) list.push(sel);
-        const q = new URLSearchParams();
-        for (const s of list) q.append('sel', s);
-        q.set('last', last);
-        router.push(`/jobs/${encodeURIComponent(job)}/compare?${q}`);
-      }}
-    >
-      Compare +
-    </button>
-  );
+export interface CompareButtonProps {
+  job: string;
+  /** This page's selection, `test|image|machine`. */
+  sel: string;
+  /** The comparison this page was opened from, if any. */
+  cmp?: readonly string[];
+  /** The range as the URL gives it, so the comparison aggregates the same builds. */
+  last?: string;
+  builds?: string;
 }
 
-/** Remembers the comparison list the page shows, for the next "Compare +". */
-export function RememberComparison({ job, sels }: { job: string; sels: string[] }) {
-  useEffect(() => window.localStorage.setItem(compareKey(job), JSON.stringify(sels)), [job, sels]);
-  return null;
+export function compareHref({ job, sel, cmp = [], last, builds }: CompareButtonProps): string {
+  return href(jobPath(job, 'compare'), { sel: [...new Set([...cmp, sel])], last, builds });
+}
+
+export default function CompareButton(props: CompareButtonProps) {
+  const already = props.cmp?.includes(props.sel);
+  return (
+    <Link className="button" data-compare href={compareHref(props)} title={already ? 'this selection is in the comparison already' : undefined}>
+      {already ? 'Back to comparison' : 'Compare +'}
+    </Link>
+  );
 }

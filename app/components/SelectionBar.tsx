@@ -1,10 +1,13 @@
 'use client';
 // The selection bar of the job pages: test (by short name, or option by
 // option along the `_` parts of its name), then image and machine (only
-// combinations that exist), then the build range. Every change is a new URL.
+// combinations that exist), then the build range. Every change is a new URL,
+// and the bar shows the URL's selection: it is re-created when the URL's
+// selection changes, so Back and Forward bring the fields along.
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { TestOptions } from '@/lib/model';
+import RangeFields from './RangeFields';
 
 export interface TestChoiceLite {
   name: string;
@@ -21,10 +24,12 @@ export interface SelectionBarProps {
   machine: string;
   /** Build range (`last`, `builds`); omit to hide the range controls. */
   range?: { last: string; builds?: string };
-  /** Other parameters of the page to keep on every change (e.g. probes). */
-  keep?: Record<string, string | undefined>;
+  /** Other parameters of the page to keep on every change (e.g. probes); an array repeats the parameter. */
+  keep?: Record<string, string | readonly string[] | undefined>;
   /** When set, the bar builds a selection to add to this comparison URL instead of navigating. */
   addTo?: string;
+  /** Selections (`test|image|machine`) already in that comparison: the same one is not added twice. */
+  added?: readonly string[];
 }
 
 type Field = { key: string; label: string };
@@ -42,8 +47,6 @@ const FIELDS: Record<TestOptions['kind'], Field[]> = {
   other: [],
 };
 
-const LASTS = ['10', '25', '50', '100', '200', '500', 'all'];
-
 function field(o: TestOptions, key: string): string {
   const v = (o as unknown as Record<string, string | number | undefined>)[key];
   return v === undefined ? '–' : String(v);
@@ -54,14 +57,17 @@ function sortValues(vs: string[]): string[] {
 }
 
 export default function SelectionBar(props: SelectionBarProps) {
+  return <Bar key={[props.test, props.image, props.machine, props.range?.last, props.range?.builds].join('|')} {...props} />;
+}
+
+function Bar(props: SelectionBarProps) {
   const router = useRouter();
   const [sel, setSel] = useState({ test: props.test, image: props.image, machine: props.machine });
-  const [from, setFrom] = useState(props.range?.builds?.split('-')[0] ?? '');
-  const [to, setTo] = useState(props.range?.builds?.split('-')[1] ?? '');
   const current = props.tests.find((t) => t.name === sel.test) ?? props.tests[0];
   const fields = FIELDS[current.options.kind];
 
-  const go = (next: { test: string; image: string; machine: string }, range = props.range) => {
+  const go = (next: { test: string; image: string; machine: string }) => {
+    const range = props.range;
     setSel(next);
     if (props.addTo) return;
     const q = new URLSearchParams();
@@ -69,10 +75,13 @@ export default function SelectionBar(props: SelectionBarProps) {
     q.set('image', next.image);
     q.set('machine', next.machine);
     if (range) {
-      if (range.last) q.set('last', range.last);
+      if (range.last && !(range.builds && range.last === 'all')) q.set('last', range.last);
       if (range.builds) q.set('builds', range.builds);
     }
-    for (const [k, v] of Object.entries(props.keep ?? {})) if (v) q.set(k, v);
+    for (const [k, v] of Object.entries(props.keep ?? {})) {
+      if (typeof v === 'string') q.set(k, v);
+      else for (const x of v ?? []) q.append(k, x);
+    }
     router.push(`${props.path}?${q}`);
   };
 
@@ -101,6 +110,7 @@ export default function SelectionBar(props: SelectionBarProps) {
     if (best) chooseTest(best.name);
   };
 
+  const addSel = [current.name, sel.image, sel.machine].join('|');
   const images = [...new Set(current.configs.map((c) => c.image))];
   const machines = current.configs.filter((c) => c.image === sel.image).map((c) => c.machine);
 
@@ -172,50 +182,18 @@ export default function SelectionBar(props: SelectionBarProps) {
           </select>
         </label>
       </div>
-      {props.range ? (
-        <div className="selgroup">
-          <span className="grouplabel">Builds</span>
-          <label className="field">
-            last
-            <select name="last" value={props.range.last} onChange={(e) => go(sel, { ...props.range!, last: e.target.value })}>
-              {[...new Set([...LASTS, props.range.last])].map((l) => (
-                <option key={l} value={l}>
-                  {l === 'all' ? 'all history' : `${l} builds`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <form
-            className="selgroup"
-            style={{ border: 0, padding: 0 }}
-            onSubmit={(e) => {
-              e.preventDefault();
-              go(sel, { last: props.range!.last, builds: from || to ? `${from}-${to}` : undefined });
-            }}
-          >
-            <label className="field">
-              from build
-              <input type="number" name="from" value={from} min={0} onChange={(e) => setFrom(e.target.value)} />
-            </label>
-            <label className="field">
-              to build
-              <input type="number" name="to" value={to} min={0} onChange={(e) => setTo(e.target.value)} />
-            </label>
-            <button type="submit" className="secondary">
-              Apply
-            </button>
-          </form>
-        </div>
-      ) : null}
+      {props.range ? <RangeFields last={props.range.last} builds={props.range.builds} /> : null}
       {props.addTo ? (
         <div className="selgroup">
-          <a
-            className="button"
-            data-add
-            href={`${props.addTo}${props.addTo.includes('?') ? '&' : '?'}sel=${encodeURIComponent([current.name, sel.image, sel.machine].join('|'))}`}
-          >
-            Add to comparison
-          </a>
+          {props.added?.includes(addSel) ? (
+            <span className="button secondary" data-add aria-disabled="true" title="this selection is in the comparison already">
+              Already compared
+            </span>
+          ) : (
+            <a className="button" data-add href={`${props.addTo}${props.addTo.includes('?') ? '&' : '?'}sel=${encodeURIComponent(addSel)}`}>
+              Add to comparison
+            </a>
+          )}
         </div>
       ) : null}
     </div>

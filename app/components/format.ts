@@ -1,18 +1,44 @@
-// How numbers and times read in charts and tables; browser tests format the
+// How numbers and times read in charts and tables, one way on every page:
+// three significant digits (never rounding away whole units: 1,354 ms stays
+// 1,354), fewer where a unit counts whole things; browser tests format the
 // API's numbers with the same functions to compare them with tooltips.
 
-const big = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-const small = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+/** Most decimals a unit shows, where it is not the significant-digit rule's. */
+export const UNIT_DECIMALS: Record<string, number> = {
+  pods: 0,
+  builds: 0,
+  millicores: 1,
+  mCPU: 1,
+};
 
-export function formatValue(v: number | null | undefined): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  return Math.abs(v) >= 100 ? big.format(v) : small.format(v);
+const SIGNIFICANT = 3;
+const formats = new Map<number, Intl.NumberFormat>();
+
+function fixed(decimals: number): Intl.NumberFormat {
+  let f = formats.get(decimals);
+  if (!f) formats.set(decimals, (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals })));
+  return f;
 }
 
-/** Compact axis ticks: 1.2k rather than 1,200. */
+/** Decimals for a value: enough for three significant digits, none past the units. */
+function decimalsFor(v: number): number {
+  const a = Math.abs(v);
+  if (a === 0 || a >= 10 ** (SIGNIFICANT - 1)) return 0;
+  return Math.min(6, SIGNIFICANT - 1 - Math.floor(Math.log10(a)));
+}
+
+export function formatValue(v: number | null | undefined, unit?: string): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  const cap = unit === undefined ? undefined : UNIT_DECIMALS[unit];
+  const d = decimalsFor(v);
+  return fixed(cap === undefined ? d : Math.min(cap, d)).format(v);
+}
+
+/** Compact axis ticks: 12k rather than 12,000, 1.35M rather than 1,350,000. */
 export function formatTick(v: number): string {
   const a = Math.abs(v);
-  if (a >= 10_000) return `${small.format(v / 1000)}k`;
+  if (a >= 1_000_000) return `${formatValue(v / 1_000_000)}M`;
+  if (a >= 10_000) return `${formatValue(v / 1000)}k`;
   return formatValue(v);
 }
 

@@ -1,7 +1,9 @@
-// Builds: one test on one node config across builds, the six node-perf-dash
-// charts over a build window (default: the last 50 builds), with SLO
-// thresholds and detected regressions drawn on them; a point opens that
-// build's time series.
+// Builds: one test on one node config across builds, the node-perf-dash
+// charts the test has (a resource test has no latency or throughput) over a
+// build window (default: the last 50 builds; the page says which range rule
+// applies), with SLO thresholds, detected regressions and failed builds drawn
+// on them and one crosshair across them; a point opens that build's time
+// series. `cmp` carries the comparison the page was opened from.
 import { metricPanel, type MetricPanel } from '@/lib/queries/metrics';
 import { pickSeries } from '@/lib/queries/options';
 import { SelectionError } from '@/lib/queries/errors';
@@ -11,12 +13,12 @@ import type { SloRule } from '@/lib/slo';
 import { describeTestOptions } from '@/lib/model';
 import { serverDb } from '@/lib/server/db';
 import CompareButton from '@/app/components/CompareButton';
-import MetricChart, { type Marker, type Threshold, type XMode } from '@/app/components/MetricChart';
+import MetricChart, { type Marker, type Threshold, type XMode, type YScale } from '@/app/components/MetricChart';
 import XAxisToggle from '@/app/components/XAxisToggle';
 import Problem, { attempt } from '@/app/components/Problem';
 import SelectionBar from '@/app/components/SelectionBar';
 import { openJobPage, type JobPageProps } from '../page-context';
-import { encodeSel, href, one, rangeOf, selectionOf, xModeOf } from '@/app/params';
+import { all, describeRange, encodeSel, href, one, rangeOf, selectionOf, xModeOf, yScaleOf } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,6 +38,7 @@ export default async function BuildsPage(props: JobPageProps) {
   const config = picked?.config ?? test.configs[0];
   const lastParam = range.ok ? range.value.lastParam : '50';
   const rules = attempt(() => loadSloRules());
+  const cmp = all(sp, 'cmp');
   return (
     <>
       <SelectionBar
@@ -45,6 +48,7 @@ export default async function BuildsPage(props: JobPageProps) {
         image={config.image}
         machine={config.machine}
         range={{ last: lastParam, builds: one(sp, 'builds') }}
+        keep={{ x: one(sp, 'x'), y: one(sp, 'y'), cmp }}
       />
       {rules.ok ? null : <Problem error={rules.error} />}
       {panel.ok ? (
@@ -52,9 +56,11 @@ export default async function BuildsPage(props: JobPageProps) {
           job={job}
           panel={panel.value}
           options={describeTestOptions(test.options)}
-          lastParam={lastParam}
+          range={{ last: one(sp, 'last'), builds: one(sp, 'builds'), rule: range.ok ? describeRange(range.value) : '' }}
+          cmp={cmp}
           rules={rules.ok ? rules.value : []}
           x={xModeOf(sp)}
+          y={yScaleOf(sp)}
         />
       ) : (
         <Problem error={panel.error} />
@@ -70,7 +76,6 @@ function thresholds(rules: readonly SloRule[], panel: MetricPanel, metric: Metri
     .map((t) => ({ label: `${t.slo}: ${t.stat} ${t.direction === 'max' ? '≤' : '≥'} ${t.threshold}`, value: t.threshold, stat: t.stat }));
 }
 
-/** Regressions of one chart's stats inside the window, one marker per build. */
 /** Regressions of one chart's stats among the builds it draws, one marker per build, with where they happened. */
 function markers(job: string, panel: MetricPanel, metric: MetricPanel['charts'][number]): Marker[] {
   const drawn = new Set(metric.points.map((p) => p.build));
@@ -86,11 +91,26 @@ function markers(job: string, panel: MetricPanel, metric: MetricPanel['charts'][
   return [...byBuild].map(([build, e]) => ({ build, label: `regression, ${e.parts.join(', ')}${e.blame}` }));
 }
 
-function Charts(props: { job: string; panel: MetricPanel; options: string; lastParam: string; rules: readonly SloRule[]; x: XMode }) {
-  const { job, panel, options, lastParam, rules, x } = props;
+interface ChartsProps {
+  job: string;
+  panel: MetricPanel;
+  options: string;
+  /** The range as the URL gives it, and which rule applies, in words. */
+  range: { last?: string; builds?: string; rule: string };
+  cmp: string[];
+  rules: readonly SloRule[];
+  x: XMode;
+  y: YScale;
+}
+
+function Charts(props: ChartsProps) {
+  const { job, panel, options, range, rules, x, y } = props;
   const w = panel.window;
   const sel = { test: panel.test, image: panel.node.image, machine: panel.node.machine };
   const seriesHref = href(`/jobs/${encodeURIComponent(job)}/builds/{build}/series`, sel);
+  // A test has the charts it has data for: a resource test no latency or throughput.
+  const had = panel.charts.filter((c) => c.points.length);
+  const charts = had.length ? had : panel.charts;
   return (
     <>
       <div className="subject" data-subject>
@@ -102,16 +122,21 @@ function Charts(props: { job: string; panel: MetricPanel; options: string; lastP
         <span className="muted" data-window>
           {w.builds ? `builds ${w.from}–${w.to} (${w.builds} of ${w.total})` : `no builds in this range (the series has builds ${w.first}–${w.last})`}
         </span>
-        <CompareButton job={job} sel={encodeSel(sel)} last={lastParam} />
-        <XAxisToggle x={x} />
+        <CompareButton job={job} sel={encodeSel(sel)} cmp={props.cmp} last={range.last} builds={range.builds} />
+        <XAxisToggle x={x} y={y} />
       </div>
+      <p className="muted" data-range-rule style={{ margin: '-0.5rem 0 0.6rem', fontSize: '0.8rem' }}>
+        Showing {range.rule}
+        {range.builds && range.last ? ' (a count and a range together: the count applies within the range)' : ''}
+        {range.builds && !range.last ? ' (an explicit range shows all its builds; pick a count to narrow it)' : ''}. Drag across a chart to zoom.
+      </p>
       {panel.description ? (
         <p className="desc muted" data-description style={{ margin: '-0.4rem 0 0.75rem', fontSize: '0.85rem' }}>
           {panel.description}
         </p>
       ) : null}
       <div className="grid">
-        {panel.charts.map((c) => (
+        {charts.map((c) => (
           <MetricChart
             key={c.metric}
             id={c.metric}
@@ -120,6 +145,8 @@ function Charts(props: { job: string; panel: MetricPanel; options: string; lastP
             stats={c.stats}
             points={c.points.map((p) => ({ ...p, values: c.stats.map((s) => p.stats[s] ?? null) }))}
             x={x}
+            y={y}
+            syncId="builds"
             hrefTemplate={seriesHref}
             note={c.downsampledFrom ? `${c.points.length} of ${c.downsampledFrom} builds drawn: each stretch keeps its lowest and highest ${c.stats[c.stats.length - 1]}` : undefined}
             thresholds={thresholds(rules, panel, c)}
