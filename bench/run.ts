@@ -7,6 +7,7 @@ import path from 'node:path';
 const SUITES: Record<string, () => Promise<{ run: () => Promise<string> }>> = {
   ingest: () => import('./ingest'),
   kubelet: () => import('./kubelet'),
+  load: () => import('./load'),
   pages: () => import('./pages'),
   regressions: () => import('./regressions'),
   remote: () => import('./remote'),
