@@ -4,8 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { parseBuildLog } from '../../ingest/parsers/buildlog';
 import { readLines } from '../../ingest/parsers/lines';
 import { parseTimeSeriesText } from '../../ingest/parsers/timeseries';
+import { parseJobsConfig } from '../../ingest/sync/config';
 import { EARLIEST_US } from '../../ingest/parsers/plausible';
 import { chunksOf, readBuffer } from '../kubelet/helpers';
+
+describe('jobs.json errors found by fuzzing', () => {
+  it('a syntax error early in a long file is one line naming the file, the line and the column', () => {
+    const text = `{"jobs":\n x${' '.repeat(60)}\n]}`;
+    expect(() => parseJobsConfig(text, 'jobs.json')).toThrow(/^jobs\.json: line 2, column 2: invalid JSON: Unexpected token 'x'$/);
+  });
+});
 
 describe('implausible times found by fuzzing', () => {
   it('a JSON kubelet log line stamped 1970 yields no probe event, with a warning at its line', async () => {
