@@ -156,7 +156,7 @@ async function checkAll(cases: { url: string }[]): Promise<Problem[]> {
 }
 
 describe('odd route parameters against a running server', () => {
-  it('every odd value in every query parameter at once, alone and repeated after a good one: never a 5xx, JSON errors from the API, no markup echoed', async () => {
+  it('every odd value in every query parameter at once, and repeated after a good one: never a 5xx, JSON errors from the API, no markup echoed', async () => {
     const cases = routes.flatMap((route) =>
       ODD.flatMap((v) => [
         { url: url(route, NAMES.map((n) => [n, v])) },
