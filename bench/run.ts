@@ -7,6 +7,7 @@ import path from 'node:path';
 const SUITES: Record<string, () => Promise<{ run: () => Promise<string> }>> = {
   ingest: () => import('./ingest'),
   kubelet: () => import('./kubelet'),
+  load: () => import('./load'),
   pages: () => import('./pages'),
   regressions: () => import('./regressions'),
   remote: () => import('./remote'),
@@ -32,7 +33,8 @@ for (const name of names) {
   process.stdout.write(text + '\n');
   sections.set(name, `_Run ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}._\n\n${text}`);
 }
-const body = Object.keys(SUITES)
+// Sections of no suite here (`npm run fuzz` records its own by hand) are kept, after the suites'.
+const body = [...new Set([...Object.keys(SUITES), ...sections.keys()])]
   .filter((n) => sections.has(n))
   .map((n) => `<!-- bench:${n} -->\n${sections.get(n)}<!-- /bench:${n} -->`)
   .join('\n\n');

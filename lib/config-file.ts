@@ -38,7 +38,8 @@ export function jsonSyntaxMessage(text: string, message: string): string {
   const reason = message
     .replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '')
     .replace(/ in JSON$/, '')
-    .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
+    // V8 quotes the text around the problem, cut with `...` before, after or both: it may span lines.
+    .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
   const offset = at ? Number(at[1]) : (jsonErrorOffset(text) ?? text.length);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;

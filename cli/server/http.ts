@@ -10,6 +10,7 @@ import { openDb, type DB } from '../../lib/db/open';
 import { installWriter } from '../../ingest/writer/client';
 import { removeStaleBuildDirs } from '../../ingest/temp';
 import { removeStaleIncoming, uploadsDir } from '../../ingest/upload/store';
+import { refuseMalformedPath } from '../../lib/server/request-path';
 import { ResponseCache } from './cache';
 import { ThreadWriter } from './writer-thread';
 
@@ -56,6 +57,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   const generation = () => versions.pragma('data_version', { simple: true }) as number;
 
   const server = http.createServer((req, res) => {
+    if (refuseMalformedPath(req, res)) return;
     // One encoding per client preference, so a cached body fits every request with the same key.
     const accept = String(req.headers['accept-encoding'] ?? '');
     req.headers['accept-encoding'] = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : 'identity';

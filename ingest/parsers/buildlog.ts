@@ -6,6 +6,7 @@ import type { IngestWarning, Micros, PerfDataRecord, TimeSeriesRecord } from '..
 import { fromIso, fromUnixSeconds } from '../../lib/time';
 import type { NumberedLine } from './lines';
 import { parsePerfDataText } from './perfdata';
+import { isPlausibleTime } from './plausible';
 import { parseTimeSeriesText } from './timeseries';
 
 export interface SpecRecord {
@@ -345,12 +346,22 @@ export async function parseBuildLog(lines: AsyncIterable<NumberedLine>, opts: Bu
       message: `no build time and no dated line: the times of ${unresolved} block(s) or spec(s) are unknown`,
     });
   }
-  const at = (p: { stamp?: Stamp }) => (p.stamp ? resolveStamp(p.stamp, ref) : undefined);
-
-  return {
+  let implausible = 0;
+  const at = (p: { stamp?: Stamp }) => {
+    const us = p.stamp ? resolveStamp(p.stamp, ref) : undefined;
+    if (us === undefined || isPlausibleTime(us)) return us;
+    implausible++;
+    return undefined;
+  };
+  const resolved = {
     perf: perf.map((p) => withTime(p.value, 'loggedAt', at(p))),
     series: series.map((p) => withTime(p.value, 'loggedAt', at(p))),
     specs: specs.map((p) => withTime(p.value, 'time', at(p))),
+  };
+  if (implausible > 0) warnings.push({ file, message: `the times of ${implausible} block(s) or spec(s) fall outside 2000–2100; left unknown` });
+
+  return {
+    ...resolved,
     summary,
     warnings,
     blocks,

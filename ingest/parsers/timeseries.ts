@@ -4,6 +4,7 @@
 import type { IngestWarning, Micros, NodeTimeSeries, Origin, ResourceSeries } from '../../lib/model';
 import { fromUnixNanos, fromUnixNanosString } from '../../lib/time';
 import { isRecord, parseJsonText, readLabels, readVersion } from './json';
+import { isPlausibleTime } from './plausible';
 
 export interface TimeSeriesResult {
   series?: NodeTimeSeries;
@@ -37,12 +38,15 @@ function readOpSeries(v: unknown, warn: (m: string) => void): Record<string, Mic
     }
     const times: Micros[] = [];
     let bad = 0;
+    let implausible = 0;
     for (const t of values) {
       const us = nanosToMicros(t);
       if (us === undefined) bad += 1;
+      else if (!isPlausibleTime(us)) implausible += 1;
       else times.push(us);
     }
     if (bad) warn(`op_series.${op}: ${bad} non-numeric value(s) dropped`);
+    if (implausible) warn(`op_series.${op}: ${implausible} time(s) outside 2000–2100 dropped`);
     ops[op] = times.sort((a, b) => a - b);
   }
   return ops;
@@ -78,6 +82,7 @@ function readResource(container: string, v: unknown, warn: (m: string) => void):
   }
   const out: ResourceSeries = { ts: [], cpu: [], memory: [], unit: readUnit(v.unit, container, warn) };
   let bad = 0;
+  let implausible = 0;
   for (let i = 0; i < n; i++) {
     const t = nanosToMicros(ts[i]);
     const c = cpu[i];
@@ -86,11 +91,16 @@ function readResource(container: string, v: unknown, warn: (m: string) => void):
       bad += 1;
       continue;
     }
+    if (!isPlausibleTime(t)) {
+      implausible += 1;
+      continue;
+    }
     out.ts.push(t);
     out.cpu.push(c);
     out.memory.push(m);
   }
   if (bad) warn(`resource_series.${container}: ${bad} sample(s) with a non-numeric value dropped`);
+  if (implausible) warn(`resource_series.${container}: ${implausible} sample(s) at a time outside 2000–2100 dropped`);
   return out;
 }
 

@@ -47,3 +47,15 @@ export function failure(e: unknown): Response {
 }
 
 export class BadRequest extends Error {}
+
+/**
+ * A path segment decoded once more (an encoded `/` in a pod name); as it came
+ * when that is not valid percent-encoding (`%` alone), which then names nothing.
+ */
+export function pathParam(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}

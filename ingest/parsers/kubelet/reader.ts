@@ -26,6 +26,7 @@ import { streamFacts } from './pieces';
 import { PodRegistry, type PodInstance } from './pods';
 import { PROBE_RULES, type Match, type StartupFigures } from './probes';
 import { BLOCK_BYTES } from './scanner';
+import { isPlausibleTime } from '../plausible';
 import { YearBumper, headerToMicros, resolveClock, type DatedFact, type HeaderTime } from './time';
 
 export interface ReadKubeletLogOptions {
@@ -207,6 +208,8 @@ class Replay {
     const pods: KubeletPod[] = [];
     let flagged = 0;
     let firstFlagged = Infinity;
+    let implausible = 0;
+    let firstImplausible = Infinity;
     // Header times: one Date.UTC per day, not per event.
     let dayKey = -1;
     let dayBump = -1;
@@ -249,6 +252,12 @@ class Replay {
           }
           time = dayUs + (c.t - days * US_PER_DAY) - clock.offsetUs;
         }
+        // A JSON `ts` of 123456 (1970) or a year given wrong: never a stored time.
+        if (!isPlausibleTime(time)) {
+          implausible++;
+          firstImplausible = Math.min(firstImplausible, c.line);
+          continue;
+        }
         events.push(
           uid !== undefined
             ? { probe, pod, uid, instance, time, source: 'kubelet', line: c.line, offset: c.offset }
@@ -262,6 +271,9 @@ class Replay {
         line: firstFlagged,
         message: `${flagged} pods have a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
       });
+    }
+    if (implausible > 0) {
+      warnings.push({ file: opts.file, line: firstImplausible, message: `${implausible} probe events at a time outside 2000–2100 dropped` });
     }
     events.sort((a, b) => a.time - b.time || a.line! - b.line! || a.probe.localeCompare(b.probe) || a.pod!.localeCompare(b.pod!));
     return {

@@ -5,7 +5,7 @@
 import { podLog } from '@/ingest/sources/log-lines';
 import { checkedBuild, countOf, paramsOf, selectionOf } from '@/app/params';
 import { podJson, podView } from '@/lib/queries/pod';
-import { answer, BadRequest, json } from '@/lib/server/api';
+import { answer, BadRequest, json, pathParam } from '@/lib/server/api';
 import { serverDb } from '@/lib/server/db';
 
 export const dynamic = 'force-dynamic';
@@ -23,9 +23,9 @@ export async function GET(req: Request, ctx: { params: Promise<{ job: string; bu
     if (context > MAX_CONTEXT) throw new BadRequest(`context must be at most ${MAX_CONTEXT} lines`);
     const instance = countOf(p, 'instance');
     found = podView(serverDb(), {
-      job: decodeURIComponent(job),
+      job: pathParam(job),
       build: checkedBuild(build, 'the build in the URL'),
-      pod: decodeURIComponent(pod),
+      pod: pathParam(pod),
       ...selectionOf(p),
       ...(instance !== undefined ? { instance } : {}),
     });
