@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { useDragZoom } from './drag-zoom';
 import { formatValue } from './format';
-import { AXIS, GRID, probeColor, TICK, timeAxis } from './palette';
+import { AXIS, GRID, probeColor, probeStroke, TICK, timeAxis } from './palette';
 import { UNIT_LABEL_ROOM, unitLabel } from './unit-label';
 
 export interface ProbeLine {
@@ -140,8 +140,7 @@ export default function ProbeChart({ lines, shown: initial, domain, onZoom }: Pr
               key={l.probe}
               dataKey={l.probe}
               type="stepAfter"
-              stroke={probeColor(l.probe)}
-              strokeWidth={1.8}
+              {...probeStroke(l.probe)}
               dot={false}
               isAnimationActive={false}
             />
