@@ -11,7 +11,7 @@ import { installWriter } from '../../ingest/writer/client';
 import { removeStaleBuildDirs } from '../../ingest/temp';
 import { removeStaleIncoming, uploadsDir } from '../../ingest/upload/store';
 import { refuseMalformedPath } from '../../lib/server/request-path';
-import { ResponseCache } from './cache';
+import { ResponseCache, type CachedResponse } from './cache';
 import { ThreadWriter } from './writer-thread';
 
 export interface DashboardOptions {
@@ -52,6 +52,8 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   const handle = app.getRequestHandler();
   const compress = compression({ threshold: 1024, filter: compressible });
   const cache = new ResponseCache();
+  /** Renders of cacheable views under way, by data generation and cache key. */
+  const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
   // Commits by any other connection (the writer thread, a `kpd ingest` elsewhere) bump data_version.
   const versions: DB = openDb(o.dbFile, { readonly: true });
   const generation = () => versions.pragma('data_version', { simple: true }) as number;
@@ -62,25 +64,42 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     const accept = String(req.headers['accept-encoding'] ?? '');
     req.headers['accept-encoding'] = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : 'identity';
     const key = o.dev ? undefined : cache.key(req);
-    const gen = key === undefined ? 0 : generation();
-    if (key !== undefined) {
-      const hit = cache.get(key, gen);
-      if (hit) {
-        res.writeHead(hit.status, { ...hit.headers, 'x-kpd-cache': 'hit' });
-        res.end(hit.body);
-        return;
-      }
-      capture(res, (r) => {
-        if (r.status === 200) cache.set(key, gen, r);
+    const render = () =>
+      compress(req as never, res as never, () => {
+        handle(req, res).catch((e: unknown) => {
+          console.error(e);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('internal error');
+        });
       });
+    if (key === undefined) return render();
+    const gen = generation();
+    const hit = cache.get(key, gen);
+    if (hit) return send(res, hit, 'hit');
+    // Right after a commit every cached view is gone at once: the many readers of one view wait for a single render of it.
+    const flight = `${gen}\n${key}`;
+    const rendering = inFlight.get(flight);
+    if (rendering) {
+      rendering.then((r) => (r ? send(res, r, 'shared') : render()));
+      return;
     }
-    compress(req as never, res as never, () => {
-      handle(req, res).catch((e: unknown) => {
-        console.error(e);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('internal error');
-      });
+    let settle!: (r: CachedResponse | undefined) => void;
+    const mine = new Promise<CachedResponse | undefined>((resolve) => (settle = resolve));
+    inFlight.set(flight, mine);
+    let settled = false;
+    const finish = (r: CachedResponse | undefined) => {
+      if (settled) return;
+      settled = true;
+      if (inFlight.get(flight) === mine) inFlight.delete(flight);
+      settle(r);
+    };
+    capture(res, (r) => {
+      const ok = r.status === 200;
+      if (ok) cache.set(key, gen, r);
+      finish(ok ? r : undefined);
     });
+    res.once('close', () => finish(undefined));
+    render();
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
@@ -114,6 +133,11 @@ function compressible(req: IncomingMessage, res: ServerResponse): boolean {
   const type = res.getHeader('content-type');
   if (Array.isArray(type) && type.length === 1) res.setHeader('content-type', type[0]);
   return compression.filter(req as never, res as never);
+}
+
+function send(res: ServerResponse, r: CachedResponse, how: 'hit' | 'shared'): void {
+  res.writeHead(r.status, { ...r.headers, 'x-kpd-cache': how });
+  res.end(r.body);
 }
 
 /** Copies what a response puts on the wire (after compression) and hands it over once it ends. */

@@ -1,7 +1,8 @@
 // What `kpd serve` adds around Next.js, against the real server: API JSON and
 // pages go out gzip-compressed, a repeated view is answered from the response
 // cache, a commit by another process (a `kpd ingest` beside the server)
-// invalidates it, and requests with credentials are never cached.
+// invalidates it, readers who miss the same view together share one render,
+// and requests with credentials are never cached.
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -82,6 +83,15 @@ describe('kpd serve', () => {
     const after = await get('/api/v1/jobs');
     expect(after.headers.get('x-kpd-cache')).toBeNull();
     expect(JSON.parse(gunzipSync(after.body).toString('utf8')).jobs[0].builds).toBe(before + 1);
+  });
+
+  it('renders a view once for many readers who ask for it at the same time', async () => {
+    // The overview was cached before the last commit: all of these miss at once.
+    const answers = await Promise.all(Array.from({ length: 24 }, () => get('/')));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.headers.get('x-kpd-cache') === null)).toHaveLength(1);
+    expect(answers.filter((a) => a.headers.get('x-kpd-cache') === 'shared').length).toBeGreaterThan(0);
+    expect(new Set(answers.map((a) => a.body.toString('base64'))).size).toBe(1);
   });
 
   it('never caches a request that carries credentials', async () => {
