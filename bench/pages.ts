@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { quantile } from 'd3-array';
 import { openDb } from '../lib/db/open';
 import { writeBuild } from '../ingest/load';
+import { refreshAlerts } from '../lib/queries/alerts';
 import { parseTestOptions } from '../ingest/parsers/testname';
 import { PROBES, type BuildRecord, type PerfDataItem, type ProbeEvent, type RunRecord } from '../lib/model';
 import { startServer } from '../test/server-harness';
@@ -116,6 +117,8 @@ function buildDb(file: string): { seconds: number; probeEvents: number } {
     };
     writeBuild(db, build);
   }
+  // As ingest leaves a job: change points and alerts stored.
+  refreshAlerts(db, JOB);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return { seconds: (performance.now() - t) / 1000, probeEvents };
