@@ -4,7 +4,7 @@
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import type { MetricName } from '../lib/model';
-import { buildDetail, checkRange, listBuilds, type BuildDetail } from '../lib/queries/builds';
+import { buildDetail, buildDetailJson, checkRange, listBuilds } from '../lib/queries/builds';
 import { metricSeries } from '../lib/queries/metrics';
 import { toIsoOrNull } from '../lib/time';
 import { requireTest } from './choices';
@@ -36,16 +36,6 @@ export function buildsCommand(db: DB, o: CommonOptions & { job: string; build?: 
   const warned = builds.filter((b) => b.warnings > 0);
   if (warned.length) out(`read a build's warnings with: kpd builds --job ${o.job} --build ${warned[warned.length - 1].number}`);
   return 0;
-}
-
-/** The JSON of one build: times as ISO strings, like every kpd --json. */
-export function buildDetailJson(d: BuildDetail) {
-  return {
-    job: d.job,
-    build: { ...d.build, started: toIsoOrNull(d.build.started), finished: toIsoOrNull(d.build.finished) },
-    runs: d.runs.map((r) => ({ ...r, start: toIsoOrNull(r.start), end: toIsoOrNull(r.end) })),
-    report: d.report,
-  };
 }
 
 function buildCommand(db: DB, job: string, number: BuildId, o: CommonOptions, out: Out): number {

@@ -9,6 +9,7 @@ import { jobLinkTemplates } from './sync';
 import type { BuildSummary, JobSummary, IngestReport, IngestWarning, Micros, NodeConfig, TestStatus } from '../model';
 import { SelectionError } from './errors';
 import { jobId } from './selection';
+import { toIsoOrNull } from '../time';
 
 interface BuildRow {
   number: BuildId;
@@ -150,6 +151,16 @@ export function buildDetail(db: DB, job: string, number: BuildId): BuildDetail {
     },
     runs,
     report,
+  };
+}
+
+/** One build as `kpd builds --build N --json` and the API answer it: times as ISO strings. */
+export function buildDetailJson(d: BuildDetail) {
+  return {
+    job: d.job,
+    build: { ...d.build, started: toIsoOrNull(d.build.started), finished: toIsoOrNull(d.build.finished) },
+    runs: d.runs.map((r) => ({ ...r, start: toIsoOrNull(r.start), end: toIsoOrNull(r.end) })),
+    report: d.report,
   };
 }
 
