@@ -247,14 +247,15 @@ export function program(): Command {
     );
 
   common(p.command('probes'))
-    .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
+    .description("the tracing probes found in one kubelet log (any format, plain or .gz), every pod's; an OTLP trace file's span probes")
     .argument('<file>')
     .option('--pod <ns/name>', 'follow one pod: every probe with its line and offset')
+    .option('--test-pods', 'only the pods a test ran, as ingest keeps them: leave out kube-system, cAdvisor and static pods (and say which)')
     .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
-    .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
+    .action((file: string, o: CommonOptions & { pod?: string; year?: number; testPods?: boolean }) =>
       run(async () => {
         const { probesCommand } = await import('./probes');
-        return probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s), undefined, () =>
+        return probesCommand(file, { pod: o.pod, year: o.year, testPods: !!o.testPods, json: !!o.json }, (s) => process.stdout.write(s), undefined, () =>
           once(process.stdout, 'drain').then(() => {}),
         );
       }),
