@@ -12,13 +12,15 @@ type Cell = string | number | null | undefined;
 /** A number as text tables print it: digits, maybe a sign, a decimal part, a unit or a percent sign after a space. */
 const NUMERIC = /^[+-]?\d[\d,]*(?:\.\d+)?(?: ?(?:%|[a-zµ/]{1,8}))?$/i;
 
-/** Long runs of digits are identifiers (Prow build IDs), not quantities: they stay left like names. */
+/** Build IDs are names, not quantities: a column headed "build" (or "first build"…) and long runs of digits stay left. */
+const ID_HEADER = /\bbuild\b/i;
 const IDENTIFIER = /^\d{8,}$/;
 
 /** Columns whose every value (the header and `-` aside) is a number: they align right. */
 function numericColumns(cells: string[][], raw: Cell[][]): Set<number> {
   const found = new Set<number>();
   for (let i = 0; i < cells[0].length; i++) {
+    if (ID_HEADER.test(cells[0][i])) continue;
     const body = raw.slice(1).map((r) => r[i]).filter((c) => c !== null && c !== undefined && c !== '-' && c !== '');
     if (body.length && body.every((c) => typeof c === 'number' || (NUMERIC.test(String(c)) && !IDENTIFIER.test(String(c))))) found.add(i);
   }
