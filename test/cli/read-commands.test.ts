@@ -181,7 +181,13 @@ describe('messages for mistakes', () => {
   });
 });
 
-describe('plural', () => {
+describe('units and plurals', () => {
+  it('slo check prints each threshold with its unit, and values with one decimal', () => {
+    const r = read('slo', 'check', '--job', JOB);
+    const row = r.stdout.split('\n').find((l) => l.includes(COS.image))!;
+    expect(row).toMatch(/  \d+\.\d ms  <= \d+ ms  /);
+  });
+
   it('"1 warning", never "1 warnings"', () => {
     expect(read('builds', '--job', JOB, '--build', '103').stdout).toContain('1 run, 2 metrics, 2 probe events; 0 warnings\n');
   });
