@@ -66,7 +66,9 @@ function Row({ job, b }: { job: string; b: BuildEntry }) {
       <td className={styles.id} data-label="build">
         {b.number}
       </td>
-      <td data-label="started">{formatDate(b.started)}</td>
+      <td className={styles.started} data-label="started">
+        {formatDate(b.started)}
+      </td>
       <td className={styles.result} data-label="result">
         {b.result ? <span className={`badge ${RESULT_BADGE[b.result] ?? 'warn'}`}>{b.result}</span> : <span className={styles.none}>unknown</span>}
       </td>
