@@ -317,7 +317,7 @@ async function readDecompressed(source: Decompressed, opts: ReadKubeletLogOption
   if (gz) warnings.push({ file: opts.file, message: gz });
   const r = new Replay();
   r.piece(facts);
-  const zone = !r.zoneUnknown ? undefined : search ? search.end() : await findZoneLine(reread!()).catch(() => undefined);
+  const zone = !r.zoneUnknown ? undefined : search ? search.end() : await findZoneLine(reread!).catch(() => undefined);
   return r.finish(opts, warnings, zone);
 }
 
@@ -365,5 +365,5 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
     // Pieces come in order: what was replayed is the log up to the failure.
     warnings.push({ file: opts.file, message: `read error, kept what was read: ${(e as Error).message}` });
   }
-  return r.finish(opts, warnings, r.zoneUnknown ? await findZoneLine(bytes()).catch(() => undefined) : undefined);
+  return r.finish(opts, warnings, r.zoneUnknown ? await findZoneLine(bytes).catch(() => undefined) : undefined);
 }

@@ -56,16 +56,26 @@ function zonedAt(buf: Buffer, at: number): Omit<ZoneLine, 'line'> | undefined {
   return utc === undefined ? undefined : { offsetUs: offsetMin * 60_000_000, at: utc, text: m[0] };
 }
 
-/** Fed a log's bytes in order; `found` is the first line that decides the zone. */
+/**
+ * Fed a log's bytes in order; `found` is the first line that decides the
+ * zone, `foundAt` the byte its offset starts at. Counting lines as the bytes
+ * pass costs a call per line: a search that can read the log again leaves
+ * it (`countLines` false, `found.line` 0) until a line is found.
+ */
 export class ZoneSearch {
   found: ZoneLine | undefined;
+  foundAt = -1;
   private looked = 0;
-  /** Lines before the start of `tail`. */
+  /** Lines before the start of `tail`, when counted. */
   private lines = 0;
+  /** Bytes before the start of `tail`. */
+  private bytes = 0;
   /** The end of the previous chunk: a time may straddle two chunks. */
   private tail = Buffer.alloc(0);
   /** No more chunks: a time at the very end is whole. */
   private ended = false;
+
+  constructor(private readonly countLines = true) {}
 
   get done(): boolean {
     return this.found !== undefined || this.looked >= MAX_CANDIDATES;
@@ -93,11 +103,13 @@ export class ZoneSearch {
       }
     }
     if (hit) {
-      this.found = { line: this.lines + countNewlines(buf, 0, best) + 1, ...hit };
+      this.found = { line: this.countLines ? this.lines + countNewlines(buf, 0, best) + 1 : 0, ...hit };
+      this.foundAt = this.bytes + best;
       return;
     }
     const keep = Math.min(buf.length, BEFORE + AFTER);
-    this.lines += countNewlines(buf, 0, buf.length - keep);
+    if (this.countLines) this.lines += countNewlines(buf, 0, buf.length - keep);
+    this.bytes += buf.length - keep;
     this.tail = Buffer.from(buf.subarray(buf.length - keep));
   }
 
@@ -109,12 +121,30 @@ export class ZoneSearch {
   }
 }
 
-/** The first line of a log (its bytes, in chunks) that decides its zone. */
-export async function findZoneLine(chunks: AsyncIterable<Buffer>): Promise<ZoneLine | undefined> {
-  const search = new ZoneSearch();
+/** The 1-based line of byte `at` of a log. */
+async function lineAt(chunks: AsyncIterable<Buffer>, at: number): Promise<number> {
+  let line = 1;
+  let bytes = 0;
   for await (const chunk of chunks) {
-    search.push(chunk);
-    if (search.done) return search.found;
+    const upto = Math.min(chunk.length, at - bytes);
+    line += countNewlines(chunk, 0, upto);
+    bytes += chunk.length;
+    if (bytes >= at) break;
   }
-  return search.end();
+  return line;
+}
+
+/**
+ * The first line of a log that decides its zone: a pass over its bytes
+ * (`read()`) without counting lines, and once a line is found a second pass
+ * that counts them up to it.
+ */
+export async function findZoneLine(read: () => AsyncIterable<Buffer>): Promise<ZoneLine | undefined> {
+  const search = new ZoneSearch(false);
+  for await (const chunk of read()) {
+    search.push(chunk);
+    if (search.done) break;
+  }
+  const found = search.done ? search.found : search.end();
+  return found && { ...found, line: await lineAt(read(), search.foundAt) };
 }
