@@ -172,7 +172,8 @@ describe('messages for mistakes', () => {
   });
 
   it('--job, --test, --image, --machine and every option have help text', () => {
-    for (const cmd of ['builds', 'jobs', 'tests', 'metrics', 'trace', 'pod', 'probes', 'slo check', 'regressions', 'alerts']) {
+    const commands = ['ingest', 'builds', 'jobs', 'tests', 'metrics', 'trace', 'pod', 'probes', 'spans', 'serve', 'sync', 'demo', 'upload', 'reingest', 'slo check', 'regressions', 'changepoints', 'alerts'];
+    for (const cmd of commands) {
       const help = kpd([...cmd.split(' '), '--help']).stdout;
       const options = help.slice(help.indexOf('Options:')).split('\n').slice(1).filter((l) => /^\s+-/.test(l));
       for (const o of options) expect([cmd, o.trim()]).toEqual([cmd, expect.stringMatching(/^\S.*\S\s{2,}\S/)]);
