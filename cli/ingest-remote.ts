@@ -80,7 +80,7 @@ export async function remoteIngestCommand(
       ),
     );
     out(
-      `${summary.builds} builds from ${res.source}: ${summary.inserted} new, ${summary.replaced} replaced, ` +
+      `${plural(summary.builds, 'build')} from ${res.source}: ${summary.inserted} new, ${summary.replaced} replaced, ` +
         `${summary.unchanged} unchanged (${summary.skipped} not downloaded)` +
         (summary.kept ? `, ${summary.kept} kept as another source wrote them` : '') +
         (summary.failed ? `, ${summary.failed} failed (not written; run again to resume)` : '') +
