@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { DB } from '../lib/db/open';
 import { ingestRemote, remoteSettingsFromEnv, type RemoteBuildResult } from '../ingest/remote';
-import { printJson, table, type Out } from './output';
+import { plural, printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
 function megabytes(n: number): string {
@@ -80,11 +80,11 @@ export async function remoteIngestCommand(
       ),
     );
     out(
-      `${summary.builds} builds from ${res.source}: ${summary.inserted} new, ${summary.replaced} replaced, ` +
+      `${plural(summary.builds, 'build')} from ${res.source}: ${summary.inserted} new, ${summary.replaced} replaced, ` +
         `${summary.unchanged} unchanged (${summary.skipped} not downloaded)` +
         (summary.kept ? `, ${summary.kept} kept as another source wrote them` : '') +
         (summary.failed ? `, ${summary.failed} failed (not written; run again to resume)` : '') +
-        `; ${summary.runs} runs, ${summary.rows} rows, ${summary.warnings} warnings; ` +
+        `; ${plural(summary.runs, 'run')}, ${plural(summary.rows, 'row')}, ${plural(summary.warnings, 'warning')}; ` +
         `${summary.downloaded} objects downloaded (${megabytes(summary.bytes)} MB), ${summary.cached} from the cache ${settings.cacheDir}`,
     );
   }

@@ -1,17 +1,63 @@
-// `kpd probes FILE [--pod NS/NAME] [--year YYYY]`: the tracing probes found in
-// one kubelet log, or one pod followed through it (each probe with its line
-// and its offset from the pod's first probe). The integrator wires this into
-// bin/kpd; it writes to the given sinks and returns the exit code.
+// `kpd probes FILE [--pod NS/NAME] [--year YYYY] [--test-pods]`: the tracing
+// probes found in one kubelet log, every pod's (kube-system and static pods
+// too: a tracer shows what the log says; --test-pods narrows to the pods a
+// test ran and says what it left out), or one pod followed through it (each
+// probe with its line and its offset from the pod's first probe). An OTLP
+// trace file is read as `kpd spans` reads it. It writes to the given sinks
+// and returns the exit code.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { readKubeletLogFile } from '../ingest/parsers/kubelet/reader';
-import type { ProbeEvent } from '../lib/model';
+import type { KubeletPod, ProbeEvent } from '../lib/model';
 import { toIso } from '../lib/time';
-import { table } from './output';
+import { plural, table } from './output';
+import { spansCommand } from './spans';
 
 export interface ProbesCommandOptions {
   pod?: string;
   year?: number;
+  /** Only the pods a test ran: leave out kube-system, cAdvisor and static pods (as ingest does). */
+  testPods?: boolean;
   json: boolean;
+}
+
+/** Bytes enough to see how a file starts. */
+const SNIFF_BYTES = 4096;
+
+/** The first bytes of a file, inflated when it is gzip. */
+async function head(file: string): Promise<string> {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(SNIFF_BYTES);
+  let n: number;
+  try {
+    n = fs.readSync(fd, buf, 0, SNIFF_BYTES, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const bytes = buf.subarray(0, n);
+  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes.toString('utf8');
+  const gz = fs.createReadStream(file).pipe(zlib.createGunzip());
+  try {
+    for await (const chunk of gz) return (chunk as Buffer).subarray(0, SNIFF_BYTES).toString('utf8');
+  } catch {
+    // A broken gzip is the kubelet reader's to report.
+  } finally {
+    gz.destroy();
+  }
+  return '';
+}
+
+/** The OpenTelemetry Collector's file exporter writes one `{"resourceSpans":…}` document a line. */
+const isOtlpTraces = (start: string) => /^\s*\{\s*"resourceSpans"\s*:/.test(start);
+
+/** Pods --test-pods leaves out, and what they are. */
+function leftOutNote(pods: readonly KubeletPod[], events: number): string {
+  const names = [...new Set(pods.map((p) => p.pod))];
+  const system = new Set(pods.filter((p) => p.system).map((p) => p.pod)).size;
+  const stat = new Set(pods.filter((p) => p.static && !p.system).map((p) => p.pod)).size;
+  const kinds = [system ? `${system} kube-system or cAdvisor` : '', stat ? `${stat} static` : ''].filter(Boolean).join(', ');
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, … (${names.length - 5} more)` : '');
+  return `kpd probes: --test-pods left out ${plural(names.length, 'pod')} (${kinds}) with ${plural(events, 'probe event')}: ${shown}\n`;
 }
 
 /** Events written per call of `out`: a log can hold hundreds of thousands, too many for one string. */
@@ -90,18 +136,36 @@ export async function probesCommand(
     err(`kpd probes: --pod wants NAMESPACE/NAME, got "${opts.pod}"\n`);
     return 1;
   }
+  if (isOtlpTraces(await head(file))) {
+    err(`kpd probes: ${file} is an OTLP trace file: its span probes, as kpd spans reads them\n`);
+    return spansCommand(file, { ...(opts.pod !== undefined ? { pod: opts.pod } : {}), json: opts.json }, out, err);
+  }
   const result = await readKubeletLogFile(file, {
     file,
     ...(opts.year !== undefined ? { year: opts.year } : {}),
-    // Following one pod by name: show it even when it is a system or static pod.
-    includeSystemPods: opts.pod !== undefined,
+    includeSystemPods: true,
   });
   for (const w of result.warnings) err(`warning: ${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.message}\n`);
 
   if (opts.pod === undefined) {
-    const events = result.events;
+    let events = result.events;
+    if (opts.testPods) {
+      const others = result.pods.filter((p) => p.system || p.static);
+      const key = (pod: string | undefined, instance: number) => `${pod}#${instance}`;
+      const leftOut = new Set(others.map((p) => key(p.pod, p.instance)));
+      const kept = events.filter((e) => !leftOut.has(key(e.pod, e.instance)));
+      if (others.length) err(leftOutNote(others, events.length - kept.length));
+      events = kept;
+    }
     if (opts.json) await writeEventsJson(events, out, drained);
-    else {
+    else if (!events.length) {
+      out(
+        result.pods.length
+          ? `no probes of test pods in ${file}: its ${plural(result.pods.length, 'pod')} are kube-system, cAdvisor or static pods\n`
+          : `no kubelet log lines in ${file}: none of its ${plural(result.lines, 'line')} is a kubelet pod lifecycle line ` +
+              `(is it a kubelet log? the kubelet logs pod lifecycle at --v=2 and higher)\n`,
+      );
+    } else {
       out(table([['TIME', 'POD', 'PROBE', 'UID'], ...events.map((e) => [toIso(e.time), e.pod ?? '', e.probe, e.uid ?? ''])]) + '\n');
     }
     return 0;

@@ -20,11 +20,19 @@ import type { ChangepointsOptions } from './changepoints';
 import type { AlertsOptions } from './alerts';
 import { DEFAULT_CHANGE_POINT_OPTIONS } from '../lib/regressions';
 import { ALERT_STATES, METRIC_NAMES } from '../lib/model';
-import type { CommonOptions } from './options';
+import { exitCodeOf, type CommonOptions } from './options';
 import { BuildIdError, parseBuildId } from '../lib/build-id';
 
 
 const out = (s: string) => process.stdout.write(s + '\n');
+
+/** Help of the options most commands share: what each names and where to find the names. */
+const HELP = {
+  job: 'the job, e.g. ci-kubernetes-node-kubelet-benchmark (`kpd jobs` lists them)',
+  test: 'test short name, e.g. density_create_batch_105_0_0 (`kpd tests --job J` lists them)',
+  image: 'node image the test ran on; needed when it ran on several (`kpd tests --job J` lists them)',
+  machine: 'machine type the test ran on, e.g. n1-standard-2; needed when it ran on several',
+} as const;
 
 /** Counts (--last, --builds, --window…): whole numbers, at most a billion. */
 function int(name: string) {
@@ -64,7 +72,7 @@ async function run(action: () => Promise<number | void> | number | void): Promis
     const code = await action();
     if (typeof code === 'number') process.exitCode = code;
   } catch (e) {
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(e);
     if (e instanceof UserError || e instanceof EnvironmentProblem) {
       process.stderr.write(`kpd: ${(e as Error).message}\n`);
       return;
@@ -159,22 +167,42 @@ export function program(): Command {
     );
 
   common(p.command('builds'))
-    .description("list a job's builds")
-    .requiredOption('--job <name>')
-    .action((o: CommonOptions & { job: string }) =>
+    .description("list a job's builds; with --build, one build: its runs and its ingest report's warnings")
+    .requiredOption('--job <name>', HELP.job)
+    .option('--build <id>', 'show this build (its ID): its runs, and each warning with its file and line', buildIdArg('--build'))
+    .action((o: CommonOptions & { job: string; build?: BuildId }) =>
       run(async () => {
         const { buildsCommand } = await import('./read');
         return withDb(o, 'read', (db) => buildsCommand(db, o, out));
       }),
     );
 
+  common(p.command('jobs'))
+    .description('the jobs: how many builds, the last build, the last sync of a followed job')
+    .action((o: CommonOptions) =>
+      run(async () => {
+        const { jobsCommand } = await import('./jobs');
+        return withDb(o, 'read', (db) => jobsCommand(db, o, out));
+      }),
+    );
+
+  common(p.command('tests'))
+    .description("a job's tests and the node configs (image, machine) each ran on: the names --test, --image and --machine take")
+    .requiredOption('--job <name>', HELP.job)
+    .action((o: CommonOptions & { job: string }) =>
+      run(async () => {
+        const { testsCommand } = await import('./jobs');
+        return withDb(o, 'read', (db) => testsCommand(db, o, out));
+      }),
+    );
+
   common(p.command('metrics'))
     .description("one metric of one test and node config, each build's stats in build order")
-    .requiredOption('--job <name>')
-    .requiredOption('--test <name>', 'test short name, e.g. density_create_batch_105_0_0')
-    .option('--image <image>')
-    .option('--machine <machine>')
-    .addOption(new Option('--metric <metric>').choices([...METRIC_NAMES]).makeOptionMandatory())
+    .requiredOption('--job <name>', HELP.job)
+    .option('--test <name>', HELP.test)
+    .option('--image <image>', HELP.image)
+    .option('--machine <machine>', HELP.machine)
+    .addOption(new Option('--metric <metric>', 'the metric').choices([...METRIC_NAMES]).makeOptionMandatory())
     .option('--from <build>', 'first build ID of the range', buildIdArg('--from'))
     .option('--to <build>', 'last build ID of the range', buildIdArg('--to'))
     .option('--last <n>', 'only the last N builds of the range', int('--last'))
@@ -187,11 +215,11 @@ export function program(): Command {
 
   common(p.command('trace'))
     .description('latency between two probes in one build of one test, per pod (percentiles in ms)')
-    .requiredOption('--job <name>')
+    .requiredOption('--job <name>', HELP.job)
     .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
-    .requiredOption('--test <name>')
-    .option('--image <image>')
-    .option('--machine <machine>')
+    .option('--test <name>', HELP.test)
+    .option('--image <image>', HELP.image)
+    .option('--machine <machine>', HELP.machine)
     .requiredOption('--from <probe>', 'start probe, e.g. create or pod_config_change')
     .requiredOption('--to <probe>', 'end probe, e.g. running or pod_status_running')
     .action((o: TraceOptions & CommonOptions) =>
@@ -203,12 +231,12 @@ export function program(): Command {
 
   common(p.command('pod'))
     .description('one pod of one build: its log and span probes, its spans, logs vs spans, and the kubelet log lines around its probes')
-    .requiredOption('--job <name>')
+    .requiredOption('--job <name>', HELP.job)
     .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
     .requiredOption('--pod <ns/name>', 'the pod, namespace/name')
     .option('--test <name>', 'the run (when the pod name is in several)')
-    .option('--image <image>')
-    .option('--machine <machine>')
+    .option('--image <image>', HELP.image)
+    .option('--machine <machine>', HELP.machine)
     .option('--instance <n>', "the pod name's life (0 first; a re-added pod is 1, …)", int('--instance'))
     .option('--context <n>', 'log lines shown before and after each probe (default 3)', int('--context'))
     .action((o: PodOptions & CommonOptions) =>
@@ -219,14 +247,15 @@ export function program(): Command {
     );
 
   common(p.command('probes'))
-    .description('the tracing probes found in one kubelet log (any format, plain or .gz)')
+    .description("the tracing probes found in one kubelet log (any format, plain or .gz), every pod's; an OTLP trace file's span probes")
     .argument('<file>')
     .option('--pod <ns/name>', 'follow one pod: every probe with its line and offset')
+    .option('--test-pods', 'only the pods a test ran, as ingest keeps them: leave out kube-system, cAdvisor and static pods (and say which)')
     .option('--year <yyyy>', 'year of the klog headers when nothing in the log dates them', int('--year'))
-    .action((file: string, o: CommonOptions & { pod?: string; year?: number }) =>
+    .action((file: string, o: CommonOptions & { pod?: string; year?: number; testPods?: boolean }) =>
       run(async () => {
         const { probesCommand } = await import('./probes');
-        return probesCommand(file, { pod: o.pod, year: o.year, json: !!o.json }, (s) => process.stdout.write(s), undefined, () =>
+        return probesCommand(file, { pod: o.pod, year: o.year, testPods: !!o.testPods, json: !!o.json }, (s) => process.stdout.write(s), undefined, () =>
           once(process.stdout, 'drain').then(() => {}),
         );
       }),
@@ -280,7 +309,7 @@ export function program(): Command {
     .description("send a build directory (or its .tar.gz) to the dashboard's upload endpoint; a CI job's last step")
     .argument('<path>')
     .requiredOption('--server <url>', 'dashboard URL, e.g. https://perf.example.com')
-    .requiredOption('--job <name>')
+    .requiredOption('--job <name>', HELP.job)
     .requiredOption('--build <id>', 'build ID (a Prow build ID or a build number)', buildIdArg('--build'))
     .option('--token <token>', 'upload token (default $KPD_UPLOAD_TOKEN; prefer the variable, arguments show in ps)')
     .option('--replace', 'replace the build when the server has different content for it')
@@ -289,7 +318,7 @@ export function program(): Command {
 
   common(p.command('reingest'))
     .description('re-parse builds from their kept upload archives or build directories (after a parser fix)')
-    .requiredOption('--job <name>')
+    .requiredOption('--job <name>', HELP.job)
     .option('--build <id>', 'only this build (its ID)', buildIdArg('--build'))
     .action((o: CommonOptions & { job: string; build?: BuildId }) =>
       run(async () => {
@@ -301,7 +330,7 @@ export function program(): Command {
   const slo = p.command('slo').description('service level objectives');
   common(slo.command('check'))
     .description("each SLO's value and verdict on a build (the newest by default); exits 1 when one is violated")
-    .requiredOption('--job <name>')
+    .requiredOption('--job <name>', HELP.job)
     .option('--build <id>', 'build ID (default: the newest build)', buildIdArg('--build'))
     .option('--slo <file>', 'SLO config (default $KPD_SLO, else data/slo.json, else the built-in defaults)')
     .option('--server <url>', "ask the dashboard's API instead of the database")
@@ -314,7 +343,7 @@ export function program(): Command {
 
   common(p.command('regressions'))
     .description("change points in the job's series, newest first: build, levels before and after, relative change")
-    .requiredOption('--job <name>')
+    .requiredOption('--job <name>', HELP.job)
     .option('--server <url>', "ask the dashboard's API instead of the database")
     .option('--p-value <p>', `significance of a change point (default ${DEFAULT_CHANGE_POINT_OPTIONS.pValue})`, fraction('--p-value'))
     .option('--min-change <r>', `smallest relative change reported (default ${DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange})`, fraction('--min-change'))

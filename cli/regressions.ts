@@ -5,7 +5,7 @@ import type { DB } from '../lib/db/open';
 import { regressionsDocument, type ChangeRecord } from '../lib/queries/regressions';
 import type { ChangePointOptions } from '../lib/regressions';
 import { ClientError, getJson } from './upload-client';
-import { fmt, printJson, table, type Out } from './output';
+import { fmt, plural, printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
 export interface RegressionsOptions extends CommonOptions {
@@ -61,6 +61,6 @@ export async function regressionsCommand(db: DB | undefined, o: RegressionsOptio
     ]),
   );
   const n = doc.regressions.filter((c) => c.regression).length;
-  out(`${doc.regressions.length} change points, ${n} regressions`);
+  out(`${plural(doc.regressions.length, 'change point')}, ${plural(n, 'regression')}`);
   return 0;
 }

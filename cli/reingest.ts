@@ -5,7 +5,7 @@
 import type { BuildId } from '../lib/build-id';
 import type { DB } from '../lib/db/open';
 import { reingest } from '../ingest/reingest';
-import { printJson, table, type Out } from './output';
+import { plural, printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
 export async function reingestCommand(
@@ -20,7 +20,7 @@ export async function reingestCommand(
     if (results.length) {
       out(table([['build', 'outcome', 'runs', 'warnings'], ...results.map((r) => [r.number, r.outcome, r.runs, r.warnings])]));
     }
-    out(`${results.length} builds of ${o.job} re-parsed` + (missing.length ? `; ${missing.length} sources missing` : ''));
+    out(`${plural(results.length, 'build')} of ${o.job} re-parsed` + (missing.length ? `; ${plural(missing.length, 'source')} missing` : ''));
   }
   for (const m of missing) process.stderr.write(`kpd: build ${o.job}#${m.number}: source ${m.source} is gone; not re-parsed\n`);
   for (const f of failed) process.stderr.write(`kpd: build ${o.job}#${f.number}: ${f.error}; not re-parsed\n`);

@@ -7,7 +7,7 @@ import type { DB } from '../lib/db/open';
 import { loadSloRules, sloStatus, type SloStatus } from '../lib/queries/slo';
 import { SloConfigError, type SloRule } from '../lib/slo';
 import { ClientError, getJson } from './upload-client';
-import { fmt, printJson, table, type Out } from './output';
+import { fixed, plural, printJson, table, type Out } from './output';
 import type { CommonOptions } from './options';
 
 export interface SloCheckOptions extends CommonOptions {
@@ -50,14 +50,14 @@ export function printSloStatus(s: SloStatus, json: boolean | undefined, out: Out
           r.test,
           r.image,
           r.machine,
-          r.value === null ? null : `${fmt(r.value)} ${r.unit ?? ''}`.trim(),
-          `${r.direction === 'max' ? '<=' : '>='} ${r.threshold}`,
+          r.value === null ? null : `${fixed(r.value)} ${r.unit ?? ''}`.trim(),
+          `${r.direction === 'max' ? '<=' : '>='} ${r.threshold}${r.unit ? ` ${r.unit}` : ''}`,
           r.ok === null ? 'no data' : r.ok ? 'ok' : 'VIOLATED',
         ]),
       ]),
     );
     const bad = s.results.filter((r) => r.ok === false).length;
-    out(`${s.job}#${s.build}: ` + (bad ? `${bad} SLO violation${bad > 1 ? 's' : ''}` : 'all SLOs met'));
+    out(`${s.job}#${s.build}: ` + (bad ? plural(bad, 'SLO violation') : 'all SLOs met'));
   }
   return s.ok ? 0 : 1;
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IngestedBuild } from '../ingest/ingest';
 import { ClientError, DEFAULT_RETRY, isArchive, packBuildDir, reason, sendArchive } from './upload-client';
-import { printJson, type Out } from './output';
+import { plural, printJson, type Out } from './output';
 import type { CommonOptions } from './options';
 
 export interface UploadOptions extends CommonOptions {
@@ -49,7 +49,7 @@ export async function uploadCommand(p: string, o: UploadOptions, out: Out): Prom
       return 0;
     }
     const r = answer.body as IngestedBuild;
-    out(`${r.job}#${r.number}: ${r.outcome}; ${r.runs} runs, ${r.warnings} warnings`);
+    out(`${r.job}#${r.number}: ${r.outcome}; ${plural(r.runs, 'run')}, ${plural(r.warnings, 'warning')}`);
     return 0;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -178,7 +178,7 @@ describe('kpd slo check', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0].split(/\s{2,}/)).toEqual(['slo', 'test', 'image', 'machine', 'value', 'threshold', 'verdict']);
-    expect(lines[1].split(/\s{2,}/)).toEqual(['pod-startup-p99', 'density_create_batch_105_0_0', COS.image, COS.machine, '5400.2 ms', '<= 5000', 'VIOLATED']);
+    expect(lines[1].split(/\s{2,}/)).toEqual(['pod-startup-p99', 'density_create_batch_105_0_0', COS.image, COS.machine, '5400.2 ms', '<= 5000 ms', 'VIOLATED']);
     expect(lines.at(-1)).toBe(`${JOB}#2: 2 SLO violations`);
   });
 

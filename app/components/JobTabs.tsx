@@ -21,6 +21,7 @@ export default function JobTabs({ job }: { job: string }) {
     { href: `${base}/compare`, label: 'Compare', active: path.startsWith(`${base}/compare`) },
     { href: `${base}/tracing`, label: 'Tracing', active: path.startsWith(`${base}/tracing`) },
     { href: `${base}/regressions`, label: 'Regressions', active: path.startsWith(`${base}/regressions`) },
+    { href: `${base}/list`, label: 'Build list', active: path === `${base}/list` },
   ];
   const series = /\/builds\/(\d+)\/series$/.exec(path);
   return (

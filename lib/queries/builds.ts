@@ -2,12 +2,14 @@
 // overview and /api/v1/jobs/[job]/builds show; and build windows, the range
 // of builds a view covers. Builds are in the order of lib/build-id.ts: start
 // time, then ID.
-import type { BuildId } from '../build-id';
+import { compareBuildIds, type BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { buildLinks, type LinkTemplates } from '../links';
 import { jobLinkTemplates } from './sync';
-import type { BuildSummary, JobSummary, IngestReport } from '../model';
+import type { BuildSummary, JobSummary, IngestReport, IngestWarning, Micros, NodeConfig, TestStatus } from '../model';
+import { SelectionError } from './errors';
 import { jobId } from './selection';
+import { toIsoOrNull } from '../time';
 
 interface BuildRow {
   number: BuildId;
@@ -65,6 +67,113 @@ export function buildReport(db: DB, job: string, number: BuildId): IngestReport 
     .prepare<[number, BuildId], { report: string }>('SELECT report FROM builds WHERE job_id = ? AND number = ?')
     .get(jobId(db, job), number);
   return row ? (JSON.parse(row.report) as IngestReport) : undefined;
+}
+
+/** A build as the build list shows it: the summary, when it ended, and its warnings' text when it has any. */
+export interface BuildEntry extends BuildSummary {
+  finished: Micros | null;
+  /** Seconds from start to finish; null when either is unknown. */
+  durationS: number | null;
+  warningList: IngestWarning[];
+}
+
+/** One run of a build: a test on a node config. */
+export interface BuildRun extends NodeConfig {
+  test: string;
+  host: string | null;
+  status: TestStatus | null;
+  start: Micros | null;
+  end: Micros | null;
+  probeEvents: number;
+}
+
+/** `kpd builds --build N` and GET /api/v1/jobs/[job]/builds/[build]: a build, its runs and its ingest report. */
+export interface BuildDetail {
+  job: string;
+  build: BuildEntry;
+  runs: BuildRun[];
+  report: IngestReport;
+}
+
+const durationS = (started: Micros | null, finished: Micros | null) =>
+  started !== null && finished !== null && finished >= started ? (finished - started) / 1e6 : null;
+
+/** Every build of a job, newest first, with the text of its warnings (read only for builds that have some). */
+export function buildEntries(db: DB, job: string): BuildEntry[] {
+  const id = jobId(db, job);
+  const templates = jobLinkTemplates(db, job);
+  return db
+    .prepare<[number], BuildRow & { finished_us: number | null; warning_list: string | null }>(
+      `SELECT ${BUILD_COLUMNS}, b.finished_us,
+              CASE WHEN b.warnings > 0 THEN json_extract(b.report, '$.warnings') END AS warning_list
+       FROM builds b WHERE b.job_id = ? ORDER BY b.sort_key DESC`,
+    )
+    .all(id)
+    .map((r) => ({
+      ...toSummary(job, r, templates),
+      finished: r.finished_us,
+      durationS: durationS(r.started_us, r.finished_us),
+      warningList: r.warning_list ? (JSON.parse(r.warning_list) as IngestWarning[]) : [],
+    }));
+}
+
+export function buildDetail(db: DB, job: string, number: BuildId): BuildDetail {
+  const id = jobId(db, job);
+  const row = db
+    .prepare<[number, BuildId], BuildRow & { id: number; finished_us: number | null; report: string }>(
+      `SELECT ${BUILD_COLUMNS}, b.id, b.finished_us, b.report FROM builds b WHERE b.job_id = ? AND b.number = ?`,
+    )
+    .get(id, number);
+  if (!row) {
+    const newest = db
+      .prepare<[number], { number: BuildId }>('SELECT number FROM builds WHERE job_id = ? ORDER BY sort_key DESC LIMIT 5')
+      .all(id)
+      .map((r) => r.number);
+    throw new SelectionError(`no build ${number} in job ${job}`, newest.length ? [`the newest: ${newest.join(', ')}`] : []);
+  }
+  const report = JSON.parse(row.report) as IngestReport;
+  const runs = db
+    .prepare<[number], { test: string; image: string; machine: string; host: string | null; status: TestStatus | null; start_us: number | null; end_us: number | null; probes: number }>(
+      `SELECT t.name AS test, n.image, n.machine, r.host, r.status, r.start_us, r.end_us,
+              (SELECT count(*) FROM probe_events p WHERE p.run_id = r.id) AS probes
+       FROM runs r JOIN tests t ON t.id = r.test_id JOIN node_configs n ON n.id = r.node_config_id
+       WHERE r.build_id = ? ORDER BY t.name, n.image, n.machine`,
+    )
+    .all(row.id)
+    .map((r) => ({ test: r.test, image: r.image, machine: r.machine, host: r.host, status: r.status, start: r.start_us, end: r.end_us, probeEvents: r.probes }));
+  return {
+    job,
+    build: {
+      ...toSummary(job, row, jobLinkTemplates(db, job)),
+      finished: row.finished_us,
+      durationS: durationS(row.started_us, row.finished_us),
+      warningList: report.warnings,
+    },
+    runs,
+    report,
+  };
+}
+
+/** One build as `kpd builds --build N --json` and the API answer it: times as ISO strings. */
+export function buildDetailJson(d: BuildDetail) {
+  return {
+    job: d.job,
+    build: { ...d.build, started: toIsoOrNull(d.build.started), finished: toIsoOrNull(d.build.finished) },
+    runs: d.runs.map((r) => ({ ...r, start: toIsoOrNull(r.start), end: toIsoOrNull(r.end) })),
+    report: d.report,
+  };
+}
+
+/** A range whose first build comes after its last selects nothing: an error that says so rather than an empty answer. */
+export class ReversedRangeError extends SelectionError {
+  /** The CLI's status for a wrong argument. */
+  readonly exitCode = 2;
+}
+
+export function checkRange(range: { from?: BuildId; to?: BuildId }): void {
+  if (range.from !== undefined && range.to !== undefined && compareBuildIds(range.from, range.to) > 0) {
+    throw new ReversedRangeError(`the build range is reversed: from ${range.from} comes after to ${range.to} (swap them: from ${range.to} to ${range.from})`);
+  }
 }
 
 /** A build range as the pages and the API take it: explicit bounds, and/or the last N builds within them. */

@@ -5,7 +5,7 @@ import type { DB } from '../db/open';
 import { buildLinks } from '../links';
 import { jobLinkTemplates } from './sync';
 import type { BuildLinks, Micros, ProbeEvent, ProbeSource } from '../model';
-import { PROBES } from '../model';
+import { PROBES, SPAN_PROBES } from '../model';
 import {
   segmentBreakdown,
   slowestPods,
@@ -40,6 +40,53 @@ export const PROBE_ORIGINS: Record<string, string> = {
   container_started_last: 'kubelet span runtime.v1.RuntimeService/StartContainer, the end of the last container started',
   sync_done: 'kubelet span syncPod, the end of the sync that started the last container',
 };
+
+/** A probe neither known nor seen in the job: most often a typo. The API answers 400, the CLI exits 2. */
+export class UnknownProbeError extends SelectionError {
+  readonly exitCode = 2;
+  constructor(
+    readonly probes: string[],
+    readonly known: readonly string[],
+    readonly custom: readonly string[],
+    job: string,
+  ) {
+    super(
+      `unknown ${probes.length === 1 ? 'probe' : 'probes'} ${probes.map((p) => `"${p}"`).join(' and ')}`,
+      [`known probes: ${known.join(', ')}`, custom.length ? `custom probes seen in ${job}: ${custom.join(', ')}` : `no custom probes seen in ${job}`],
+    );
+  }
+}
+
+/** The probes the tool knows: the kubelet log's and the test's, then the spans'. */
+export const KNOWN_PROBES: readonly string[] = [...PROBES, ...SPAN_PROBES];
+
+/** Custom (NodeTracing) probes any run of the job recorded, by name. Read only when a probe is not known. */
+function customProbesOf(db: DB, jobId: number): string[] {
+  const known = new Set(KNOWN_PROBES);
+  return db
+    .prepare<[number], { probe: string }>(
+      `SELECT DISTINCT p.probe FROM probe_events p JOIN runs r ON r.id = p.run_id JOIN builds b ON b.id = r.build_id
+       WHERE b.job_id = ? ORDER BY p.probe`,
+    )
+    .all(jobId)
+    .map((r) => r.probe)
+    .filter((p) => !known.has(p));
+}
+
+/**
+ * Throws UnknownProbeError for probes neither known nor seen (in `seen`, else
+ * anywhere in the job): the error lists what could be meant.
+ */
+export function checkProbes(db: DB, sel: ResolvedSelection, job: string, probes: readonly string[], seen: ReadonlySet<string> = new Set()): void {
+  const maybe = probes.filter((p) => !KNOWN_PROBES.includes(p) && !seen.has(p));
+  if (!maybe.length) return;
+  const custom = customProbesOf(db, sel.jobId);
+  const unknown = [...new Set(maybe.filter((p) => !custom.includes(p)))];
+  if (unknown.length) throw new UnknownProbeError(unknown, KNOWN_PROBES, custom, job);
+}
+
+/** Every pod with both probes has its end before its start: the probes are most likely the wrong way round. */
+export const isReversed = (r: { count: number; negative: number }): boolean => r.count > 0 && r.negative === r.count;
 
 export interface TraceQuery extends Selection {
   build: BuildId;
@@ -127,6 +174,7 @@ function probesOf(db: DB, runIds: readonly number[]): Map<string, ProbeSource> {
 export function traceRun(db: DB, q: TraceQuery): RunTrace {
   const sel = resolveSelection(db, q);
   const run = runOf(db, sel, q.build);
+  checkProbes(db, sel, q.job, [q.from, q.to]);
   if (!run) throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
   const result = traceLatency(eventsOf(db, run.id, [q.from, q.to]), q.from, q.to);
   return { ...result, build: q.build, test: sel.test, image: sel.node.image, machine: sel.node.machine };
@@ -158,6 +206,8 @@ export interface TracingView {
   from: string;
   to: string;
   acrossBuilds: TracePoint[];
+  /** Every build with pods to pair has all its latencies negative: from and to are likely swapped. */
+  reversed: boolean;
   /** The build the breakdown is for: the one asked for, else the newest of the window. */
   build: BuildId | null;
   segments: SegmentSummary[];
@@ -194,6 +244,7 @@ export function tracingView(db: DB, q: TracingQuery): TracingView {
   const [defFrom, defTo] = defaultPair(probes);
   const from = q.from ?? defFrom;
   const to = q.to ?? defTo;
+  checkProbes(db, sel, q.job, [from, to], new Set(seen.keys()));
 
   const acrossBuilds = runs.map((r) => ({
     build: r.number,
@@ -235,6 +286,7 @@ export function tracingView(db: DB, q: TracingQuery): TracingView {
     from,
     to,
     acrossBuilds,
+    reversed: acrossBuilds.some((b) => b.count > 0) && acrossBuilds.every((b) => b.count === 0 || isReversed(b)),
     build: chosen?.number ?? null,
     segments,
     slowest,

@@ -257,9 +257,9 @@ describe('Tracing', () => {
     expect(new URL(page.url()).searchParams.get('to')).toBe('infra_container_start');
   });
 
-  it('explains a probe that was never seen', async () => {
+  it('names a probe that no log has as unknown, with the probes it knows', async () => {
     await open(`/jobs/${JOB}/tracing?${q({ test: TEST, ...COS, from: 'pod_config_change', to: 'no_such_probe' })}`);
-    await expect(page.locator('[data-unseen="no_such_probe"]').textContent()).resolves.toMatch(/never seen.*custom NodeTracing probe/);
+    await expect(page.locator('[data-problem]').textContent()).resolves.toMatch(/^unknown probe "no_such_probe"Choose one of:known probes: create, pod_config_change, /);
   });
 });
 

@@ -17,7 +17,7 @@ async function run(file: string, opts: { pod?: string; year?: number; json: bool
 }
 
 describe('kpd probes', () => {
-  it('prints every probe of a log as JSON in time order', async () => {
+  it('prints every probe of every pod of a log as JSON in time order', async () => {
     const { code, stdout, stderr } = await run('json-s.log', { json: true });
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -25,6 +25,8 @@ describe('kpd probes', () => {
     expect(JSON.parse(stdout)).toEqual({
       events: [
         { pod: 'density-1/pod-s', uid, probe: 'pod_config_change', time: '2021-01-01T00:00:00.123456Z' },
+        // Every pod of the log, a static kube-system pod too (--test-pods leaves it out).
+        { pod: 'kube-system/etcd-node-1', uid: null, probe: 'pod_config_change', time: '2021-01-01T00:00:00.250000Z' },
         { pod: 'density-1/pod-s', uid, probe: 'runtime_manager', time: '2021-01-01T00:00:00.500000Z' },
         { pod: 'density-1/pod-s', uid, probe: 'infra_container_start', time: '2021-01-01T00:00:01.000001Z' },
         { pod: 'density-1/pod-s', uid, probe: 'pod_status_running', time: '2021-01-01T00:00:01.750000Z' },

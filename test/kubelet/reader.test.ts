@@ -118,7 +118,7 @@ describe('readKubeletLog: every encoding', () => {
       {
         file: 'structured-1.27.log',
         line: 20,
-        message: '1 pods have a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged',
+        message: '1 pod has a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged',
       },
     ]);
     expect(r.pods.filter((p) => p.static || p.system).map((p) => p.pod)).toEqual([
@@ -187,7 +187,7 @@ describe('readKubeletLog: every encoding', () => {
       network_ready: '2016-09-22T18:13:06.400000Z',
     });
     expect(r.warnings).toEqual([
-      { file: 'kubelet.log', message: '1 NodeTracing probes name a pod uid seen nowhere else in the log: dropped' },
+      { file: 'kubelet.log', message: '1 NodeTracing probe names a pod uid seen nowhere else in the log: dropped' },
     ]);
   });
 

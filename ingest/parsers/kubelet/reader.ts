@@ -28,6 +28,7 @@ import { PROBE_RULES, type Match, type StartupFigures } from './probes';
 import { BLOCK_BYTES } from './scanner';
 import { isPlausibleTime } from '../plausible';
 import { YearBumper, headerToMicros, resolveClock, type DatedFact, type HeaderTime } from './time';
+import { findZoneLine, ZoneSearch, type ZoneLine } from './zone';
 
 export interface ReadKubeletLogOptions {
   /** Named in warnings. */
@@ -182,7 +183,12 @@ class Replay {
     else if (c.rank < prev.rank || (c.rank === prev.rank && c.line < prev.line)) probes[i + 1] = c;
   }
 
-  finish(opts: ReadKubeletLogOptions, early: IngestWarning[]): KubeletLogResult {
+  /** No line paired a klog header with a UTC time: the headers' zone is for a line printing it to tell (zone.ts). */
+  get zoneUnknown(): boolean {
+    return this.paired.length === 0 && this.firstHeader !== undefined;
+  }
+
+  finish(opts: ReadKubeletLogOptions, early: IngestWarning[], zone?: ZoneLine): KubeletLogResult {
     const warnings = [...early];
     let unresolved = 0;
     for (const p of this.pending) {
@@ -191,7 +197,7 @@ class Replay {
       else unresolved++;
     }
     if (unresolved > 0) {
-      warnings.push({ file: opts.file, message: `${unresolved} NodeTracing probes name a pod uid seen nowhere else in the log: dropped` });
+      warnings.push({ file: opts.file, message: `${unresolved} NodeTracing ${unresolved === 1 ? 'probe names' : 'probes name'} a pod uid seen nowhere else in the log: dropped` });
     }
     const facts = this.unpaired ? [...this.paired, this.unpaired] : this.paired;
     const { clock, warnings: clockWarnings } = resolveClock({
@@ -199,6 +205,7 @@ class Replay {
       ...(this.firstHeader ? { firstHeader: this.firstHeader } : {}),
       ...(opts.year !== undefined ? { year: opts.year } : {}),
       ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
+      ...(zone ? { zone } : {}),
       file: opts.file,
     });
     if (this.gathered) warnings.push(...clockWarnings);
@@ -269,7 +276,7 @@ class Replay {
       warnings.push({
         file: opts.file,
         line: firstFlagged,
-        message: `${flagged} pods have a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
+        message: `${flagged} ${flagged === 1 ? 'pod has' : 'pods have'} a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
       });
     }
     if (implausible > 0) {
@@ -289,12 +296,6 @@ class Replay {
   }
 }
 
-function replay(facts: FactsData, opts: ReadKubeletLogOptions, warnings: IngestWarning[]): KubeletLogResult {
-  const r = new Replay();
-  r.piece(facts);
-  return r.finish(opts, warnings);
-}
-
 /**
  * Reads one kubelet log (klog text, structured or legacy, or JSON logging;
  * any of the prefixes of prefix.ts; plain or gzip) from a stream. Never throws
@@ -305,14 +306,31 @@ export async function readKubeletLog(input: AsyncIterable<Buffer>, opts: ReadKub
   return readDecompressed(maybeGunzip(input), opts);
 }
 
-async function readDecompressed(source: Decompressed, opts: ReadKubeletLogOptions): Promise<KubeletLogResult> {
+/** Chunks passed on as they are, looked through for the log's zone on the way (a stream cannot be read twice). */
+async function* tapped(chunks: AsyncIterable<Buffer>, search: ZoneSearch): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    search.push(chunk);
+    yield chunk;
+  }
+}
+
+/**
+ * Reads decompressed chunks. The zone (zone.ts) is looked for only when no
+ * line paired a header with UTC: in a file, by reading it again (`reread`);
+ * in a stream, on the way.
+ */
+async function readDecompressed(source: Decompressed, opts: ReadKubeletLogOptions, reread?: () => AsyncIterable<Buffer>): Promise<KubeletLogResult> {
   const warnings: IngestWarning[] = [];
-  const facts = await streamFacts(source.chunks, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, (message) =>
+  const search = reread ? undefined : new ZoneSearch();
+  const facts = await streamFacts(search ? tapped(source.chunks, search) : source.chunks, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, (message) =>
     warnings.push({ file: opts.file, message }),
   );
   const gz = source.error();
   if (gz) warnings.push({ file: opts.file, message: gz });
-  return replay(facts, opts, warnings);
+  const r = new Replay();
+  r.piece(facts);
+  const zone = !r.zoneUnknown ? undefined : search ? search.end() : await findZoneLine(reread!).catch(() => undefined);
+  return r.finish(opts, warnings, zone);
 }
 
 function isGzip(fd: number): boolean {
@@ -337,7 +355,8 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
   } finally {
     fs.closeSync(fd);
   }
-  if (gzip) return readDecompressed(gunzip(fs.createReadStream(file, { highWaterMark: BLOCK_BYTES })), opts);
+  const bytes = () => fs.createReadStream(file, { highWaterMark: BLOCK_BYTES });
+  if (gzip) return readDecompressed(gunzip(bytes()), opts, () => gunzip(bytes()).chunks);
   const pieceBytes = Math.max(1, opts.pieceBytes ?? DEFAULT_PIECE_BYTES);
   const split = size >= (opts.splitBytes ?? DEFAULT_SPLIT_BYTES) && size > pieceBytes;
   const r = new Replay();
@@ -358,5 +377,5 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
     // Pieces come in order: what was replayed is the log up to the failure.
     warnings.push({ file: opts.file, message: `read error, kept what was read: ${(e as Error).message}` });
   }
-  return r.finish(opts, warnings);
+  return r.finish(opts, warnings, r.zoneUnknown ? await findZoneLine(bytes).catch(() => undefined) : undefined);
 }

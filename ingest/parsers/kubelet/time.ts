@@ -5,6 +5,7 @@
 // else from the caller's year or reference time.
 import type { IngestWarning, Micros } from '../../../lib/model';
 import { fromIso } from '../../../lib/time';
+import type { ZoneLine } from './zone';
 
 const QUARTER_HOUR_US = 15 * 60 * 1_000_000;
 
@@ -65,14 +66,25 @@ export interface ClockInputs {
   firstHeader?: HeaderTime;
   year?: number;
   reference?: Micros;
+  /** A line printing a time with the node's zone (zone.ts): the offset when no fact pairs a header with UTC. */
+  zone?: ZoneLine;
   file: string;
+}
+
+/** `+02:00`, `-05:30`. */
+function offsetText(us: number): string {
+  const min = Math.abs(us) / 60_000_000;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${us < 0 ? '-' : '+'}${pad(Math.floor(min / 60))}:${pad(min % 60)}`;
 }
 
 /**
  * Year and offset for the header times of one log. Dated facts on header
  * lines fix both (the offset is the median header-minus-UTC difference,
- * rounded to 15 minutes); dated facts alone fix the year; then the given
- * year; then the reference; then the current year, with a warning.
+ * rounded to 15 minutes). Otherwise a line printing a time with its zone
+ * fixes the offset (said in a warning naming the line); and dated facts
+ * alone fix the year; then the given year; then the reference; then the
+ * zone line's date; then the current year, with a warning.
  */
 export function resolveClock(inp: ClockInputs): { clock: Clock; warnings: IngestWarning[] } {
   const paired = inp.facts.filter((f): f is Required<DatedFact> => f.header !== undefined);
@@ -87,6 +99,14 @@ export function resolveClock(inp: ClockInputs): { clock: Clock; warnings: Ingest
     const dated = inp.facts[0]?.at ?? inp.reference;
     const year = dated !== undefined ? new Date(Math.floor(dated / 1000)).getUTCFullYear() : (inp.year ?? new Date().getUTCFullYear());
     return { clock: { year, offsetUs: 0 }, warnings: [] };
+  }
+  if (inp.zone) {
+    const z = inp.zone;
+    const year = inp.facts.length > 0 ? closestBaseYear(h, inp.facts[0].at) : (inp.year ?? closestBaseYear(h, inp.reference ?? z.at));
+    const message =
+      `klog headers read as UTC${offsetText(z.offsetUs)}: no line pairs a header with a UTC time, ` +
+      `and line ${z.line} prints the node's zone ("${z.text}")`;
+    return { clock: { year, offsetUs: z.offsetUs }, warnings: [{ file: inp.file, line: z.line, message }] };
   }
   if (inp.facts.length > 0) return { clock: { year: closestBaseYear(h, inp.facts[0].at), offsetUs: 0 }, warnings: [] };
   if (inp.year !== undefined) return { clock: { year: inp.year, offsetUs: 0 }, warnings: [] };

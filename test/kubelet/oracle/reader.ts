@@ -169,7 +169,7 @@ class KubeletLogReader {
       else unresolved++;
     }
     if (unresolved > 0) {
-      warnings.push({ file: opts.file, message: `${unresolved} NodeTracing probes name a pod uid seen nowhere else in the log: dropped` });
+      warnings.push({ file: opts.file, message: `${unresolved} NodeTracing ${unresolved === 1 ? 'probe names' : 'probes name'} a pod uid seen nowhere else in the log: dropped` });
     }
     const facts = this.unpaired ? [...this.paired, this.unpaired] : this.paired;
     const { clock, warnings: clockWarnings } = resolveClock({
@@ -212,7 +212,7 @@ class KubeletLogReader {
       warnings.push({
         file: opts.file,
         line: Math.min(...flaggedLines),
-        message: `${flaggedLines.length} pods have a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
+        message: `${flaggedLines.length} ${flaggedLines.length === 1 ? 'pod has' : 'pods have'} a negative or absurd podStartSLOduration/podStartE2EDuration (a known kubelet bug): kept, flagged`,
       });
     }
     events.sort((a, b) => a.time - b.time || a.line! - b.line! || a.probe.localeCompare(b.probe) || a.pod!.localeCompare(b.pod!));

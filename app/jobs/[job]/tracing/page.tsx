@@ -101,9 +101,17 @@ function Tracing({
       {missingProbe.map((p) => (
         <div key={p} className="note warn" data-unseen={p}>
           Probe <code>{p}</code> was never seen in builds {v.window.from}–{v.window.to} of this test.{' '}
-          {PROBE_ORIGINS[p] ? `It comes from the ${PROBE_ORIGINS[p]}.` : 'It is a custom NodeTracing probe: the kubelet logs it as a NodeTracing event.'}
+          {PROBE_ORIGINS[p] ? `It comes from the ${PROBE_ORIGINS[p]}.` : 'It is a custom NodeTracing probe seen in other builds or tests of this job.'}
         </div>
       ))}
+      {v.reversed ? (
+        <div className="note warn" data-reversed>
+          Every pod reached <code>{v.to}</code> before <code>{v.from}</code>: all latencies are negative, the probes look the wrong way round.{' '}
+          <Link href={href(jobPath(v.job, 'tracing'), { ...keep, from: v.to, to: v.from, build: one(params, 'build') })} data-swap>
+            Swap them: {v.to} → {v.from}
+          </Link>
+        </div>
+      ) : null}
       {v.acrossBuilds.length === 0 ? (
         <div className="card empty">No builds of this test in the chosen range.</div>
       ) : (

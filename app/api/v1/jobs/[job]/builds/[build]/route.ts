@@ -1,3 +1,6 @@
+// GET /api/v1/jobs/[job]/builds/[build] — one build, as `kpd builds --job J
+// --build N --json`: its summary, its runs and its ingest report (each
+// warning with its file, line and message); 404 JSON for a build not there.
 // POST /api/v1/jobs/[job]/builds/[build][?replace=true] — a CI upload: the
 // body is a .tar.gz of one build directory, received here into a file and
 // ingested by the one writer like `kpd ingest`; the answer is the ingest
@@ -9,9 +12,17 @@ import { checkBuildId, checkJobName, incomingPath, UploadNameError, uploadsDir }
 import { serverTrouble } from '@/ingest/upload/accept';
 import { writer } from '@/ingest/writer/client';
 import { environmentProblem } from '@/lib/db/problems';
-import { failure, json } from '@/lib/server/api';
+import { buildDetail, buildDetailJson } from '@/lib/queries/builds';
+import { answer, failure, json } from '@/lib/server/api';
+import { serverDb } from '@/lib/server/db';
+import { checkedBuild } from '@/app/params';
 
 export const dynamic = 'force-dynamic';
+
+export async function GET(_req: Request, ctx: { params: Promise<{ job: string; build: string }> }) {
+  const { job, build } = await ctx.params;
+  return answer(() => buildDetailJson(buildDetail(serverDb(), decodeURIComponent(job), checkedBuild(build, 'the build in the URL'))));
+}
 
 export async function POST(req: Request, ctx: { params: Promise<{ job: string; build: string }> }) {
   const auth = requireToken(req);
