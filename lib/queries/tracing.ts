@@ -99,6 +99,8 @@ export interface RunTrace extends TraceResult {
   test: string;
   image: string;
   machine: string;
+  /** Every latency is negative: the probes are most likely the wrong way round (swap from and to). */
+  reversed: boolean;
 }
 
 interface RunRow {
@@ -177,7 +179,7 @@ export function traceRun(db: DB, q: TraceQuery): RunTrace {
   checkProbes(db, sel, q.job, [q.from, q.to]);
   if (!run) throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
   const result = traceLatency(eventsOf(db, run.id, [q.from, q.to]), q.from, q.to);
-  return { ...result, build: q.build, test: sel.test, image: sel.node.image, machine: sel.node.machine };
+  return { ...result, build: q.build, test: sel.test, image: sel.node.image, machine: sel.node.machine, reversed: isReversed(result) };
 }
 
 export interface TracePoint extends TraceResult {

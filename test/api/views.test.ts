@@ -58,6 +58,7 @@ describe('GET /api/v1/jobs/[job]/trace', () => {
       test: TEST,
       image: COS.image,
       machine: COS.machine,
+      reversed: false,
     });
   });
 

@@ -169,6 +169,8 @@ describe('messages for mistakes', () => {
     );
     const swapped = read(...args, '--from', 'pod_config_change', '--to', 'pod_running');
     expect([swapped.code, swapped.stderr, swapped.stdout.split('\n')[2]]).toEqual([0, '', '   2        0         0  pod          750.0   950.0   995.0']);
+     expect(JSON.parse(read(...args, '--from', 'pod_running', '--to', 'pod_config_change', '--json').stdout)).toMatchObject({ count: 2, negative: 2, reversed: true });
+    expect(JSON.parse(read(...args, '--from', 'pod_config_change', '--to', 'pod_running', '--json').stdout)).toMatchObject({ count: 2, negative: 0, reversed: false });
   });
 
   it('--job, --test, --image, --machine and every option have help text', () => {

@@ -145,6 +145,7 @@ describe('traceRun and tracingView', () => {
       test: TEST,
       image: COS.image,
       machine: COS.machine,
+      reversed: false,
     });
   });
 

@@ -1,5 +1,6 @@
 // GET /api/v1/jobs/[job]/trace?build=&test=&image=&machine=&from=&to= — latency between two probes
-// in one build, as `kpd trace --json`: {from, to, count, missing, negative, matchedBy, p50, p90, p99} (ms).
+// in one build, as `kpd trace --json`: {from, to, count, missing, negative, matchedBy, p50, p90, p99} (ms), and
+// `reversed` when every latency is negative (the probes the wrong way round).
 import { traceRun } from '@/lib/queries/tracing';
 import { answer, BadRequest } from '@/lib/server/api';
 import { serverDb } from '@/lib/server/db';
