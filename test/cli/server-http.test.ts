@@ -124,3 +124,41 @@ describe('kpd serve on a database whose change points are stale', () => {
     }
   }, 120_000);
 });
+
+describe('kpd serve and the environment', () => {
+  async function answersOn(port: number): Promise<boolean> {
+    for (let i = 0; i < 600; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
+      if (ok) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+
+  it('listens on PORT and HOSTNAME, and --port wins over PORT', async () => {
+    const { spawn } = await import('node:child_process');
+    const { freePort } = await import('../server-harness');
+    const [envPort, flagPort] = [await freePort(), await freePort()];
+    const serve = (args: string[]) =>
+      spawn(process.execPath, ['bin/kpd', 'serve', '--db', db, '--no-samples', ...args], {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        env: { ...process.env, PORT: String(envPort), HOSTNAME: '127.0.0.1' },
+        stdio: 'ignore',
+      });
+    const byEnv = serve([]);
+    try {
+      expect(await answersOn(envPort)).toBe(true);
+    } finally {
+      byEnv.kill('SIGTERM');
+      await new Promise((r) => byEnv.once('exit', r));
+    }
+    const byFlag = serve(['--port', String(flagPort)]);
+    try {
+      expect(await answersOn(flagPort)).toBe(true);
+      expect(await fetch(`http://127.0.0.1:${envPort}/api/v1/health`).then(() => true, () => false)).toBe(false);
+    } finally {
+      byFlag.kill('SIGTERM');
+      await new Promise((r) => byFlag.once('exit', r));
+    }
+  }, 180_000);
+});
