@@ -3,8 +3,7 @@
 // warnings behind a <details> (each with its file, line and message, as
 // GET /api/v1/jobs/J/builds/N gives them) and its links; at 1280 px a table,
 // at 390 px one card per build without sideways scrolling. And the Tracing
-// page's words for an unknown probe and for probes the wrong way round, and
-// the Time series page's for a probe in its URL the run does not have.
+// page's words for an unknown probe and for probes the wrong way round.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launch, shot } from './browser';
@@ -129,14 +128,6 @@ describe('the Tracing page’s words for probes', () => {
     const url = new URL(page.url());
     expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual(['pod_config_change', 'pod_running']);
     expect(await page.locator('[data-reversed]').count()).toBe(0);
-  });
-
-  it('the Time series page names probes in ?probes= that the run does not have', async () => {
-    const last = builds[0].number;
-    await open(`/jobs/${JOB}/builds/${last}/series?${sel}&probes=pod_running,pod_runing`);
-    const note = page.locator('[data-unknown-probes]');
-    expect(await note.textContent()).toMatch(/^This run has no probe "pod_runing" \(from the URL's probes=\); it has create, .*pod_running/);
-    await note.screenshot({ path: shot('series-unknown-probes-1280') });
   });
 
   it('at 390 px the reversed note fits', async () => {

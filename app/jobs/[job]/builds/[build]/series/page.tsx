@@ -78,12 +78,6 @@ function Series({ s, probesParam, zoomParam }: { s: RunSeries; probesParam?: str
         {s.run.host ? <span className="muted mono">{s.run.host}</span> : null}
       </div>
       {s.run.description ? <p className="muted" style={{ margin: '-0.4rem 0 0.75rem', fontSize: '0.85rem' }}>{s.run.description}</p> : null}
-      {shown !== DEFAULT_PROBES && shown.some((p) => p && !s.probes.some((l) => l.probe === p)) ? (
-        <div className="note warn" data-unknown-probes>
-          This run has no probe {shown.filter((p) => p && !s.probes.some((l) => l.probe === p)).map((p) => `"${p}"`).join(', ')} (from the URL&apos;s
-          probes=); it has {s.probes.length ? s.probes.map((l) => l.probe).join(', ') : 'none'}.
-        </div>
-      ) : null}
       <div className="grid">
         <SeriesCharts
           probes={s.probes}
