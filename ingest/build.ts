@@ -447,7 +447,7 @@ function tieKubeletLog(
   for (const r of onHost) {
     const events = inWindow(result.events, r);
     appendAll(r.probes, events);
-    for (const key of podsOf(events)) appendAll(r.podStartups, startups.get(key) ?? []);
+    appendPodItems(r.podStartups, startups, events);
     kept += events.length;
   }
   report(f, result.lines, kept, result.skipped);
@@ -467,7 +467,7 @@ function tieTraces(host: string, result: Omit<TraceResult, 'lines' | 'skipped'>,
     const events = inWindow(result.events, r);
     appendAll(r.probes, events);
     r.spans ??= [];
-    for (const key of podsOf(events)) appendAll(r.spans, spans.get(key) ?? []);
+    appendPodItems(r.spans, spans, events);
   }
 }
 
@@ -492,24 +492,31 @@ function lowerBound(sorted: readonly { time: Micros }[], t: Micros): number {
   return lo;
 }
 
-const podKey = (p: { pod?: string; instance: number }) => `${p.pod}\0${p.instance}`;
+/** Items by pod, then by instance: looked up per event without building a key string. */
+type PodIndex<T> = Map<string, Map<number, T[]>>;
 
-/** The distinct pod instances of some events, in order of their first event. */
-function podsOf(events: readonly { pod?: string; instance: number }[]): Set<string> {
-  const keys = new Set<string>();
-  for (const e of events) keys.add(podKey(e));
-  return keys;
-}
-
-function byPod<T extends { pod: string; instance: number }>(items: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
+function byPod<T extends { pod: string; instance: number }>(items: readonly T[]): PodIndex<T> {
+  const out: PodIndex<T> = new Map();
   for (const x of items) {
-    const k = podKey(x);
-    const list = out.get(k);
+    let instances = out.get(x.pod);
+    if (!instances) out.set(x.pod, (instances = new Map()));
+    const list = instances.get(x.instance);
     if (list) list.push(x);
-    else out.set(k, [x]);
+    else instances.set(x.instance, [x]);
   }
   return out;
+}
+
+/** Appends the items of the pod instances of some events, each instance's once, in order of its first event. */
+function appendPodItems<T>(to: T[], index: PodIndex<T>, events: readonly { pod?: string; instance: number }[]): void {
+  const done = new Set<T[]>();
+  for (const e of events) {
+    const list = index.get(`${e.pod}`)?.get(e.instance);
+    if (list && !done.has(list)) {
+      done.add(list);
+      appendAll(to, list);
+    }
+  }
 }
 
 function readText(f: BuildFile, warnings: IngestWarning[]): string | undefined {
