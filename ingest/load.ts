@@ -40,7 +40,9 @@ const BATCH = 64;
  * Rows of one table written many at a time: one statement of BATCH rows
  * while a build has that many, and the rest in one statement of their count
  * at the end of the build. Fewer calls into SQLite, and rows that arrive in
- * index order go in as appends. Rows wait in one reused array.
+ * index order go in as appends. Rows wait in one reused array, passed as
+ * arguments: better-sqlite3 binds arguments directly but reads an array's
+ * values one property lookup at a time.
  */
 class BatchInsert {
   private readonly many;
@@ -68,7 +70,7 @@ class BatchInsert {
     let n = this.n;
     for (let i = 0; i < values.length; i++) pending[n++] = values[i];
     if (n === pending.length) {
-      this.many.run(pending);
+      this.many.run(...pending);
       n = 0;
     }
     this.n = n;
@@ -83,7 +85,7 @@ class BatchInsert {
       this.rest.set(rows, stmt);
     }
     this.n = 0;
-    stmt.run(this.pending.slice(0, rows * this.columns));
+    stmt.run(...this.pending.slice(0, rows * this.columns));
   }
 
   /** Forgets rows of a build that failed before they were written. */
