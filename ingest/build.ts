@@ -96,16 +96,28 @@ export function listBuildFiles(dir: string): BuildFile[] {
 }
 
 /** sha256 over the known files' paths and bytes: equal content, equal hash, wherever it came from. */
-export async function contentHash(files: BuildFile[]): Promise<string> {
+export async function contentHash(files: BuildFile[], read: ReadonlyMap<string, Buffer> = new Map()): Promise<string> {
   const h = createHash('sha256');
   for (const f of files) {
     h.update(f.rel + '\0');
+    const bytes = read.get(f.abs);
     // A build holds dozens of small files: one read each costs far less than a stream's open, reads and close.
-    if (f.bytes <= READ_CHUNK) h.update(fs.readFileSync(f.abs));
+    if (bytes) h.update(bytes);
+    else if (f.bytes <= READ_CHUNK) h.update(fs.readFileSync(f.abs));
     else for await (const chunk of fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK })) h.update(chunk as Buffer);
     h.update('\0');
   }
   return h.digest('hex');
+}
+
+/** The kinds the parsers read whole as text. */
+const TEXT_KINDS: ReadonlySet<FileKind> = new Set(['started', 'finished', 'prowjob', 'perfdata', 'timeseries', 'junit']);
+
+/** The small text files of a build, read once for the hash and the parsers alike (a build has a hundred or more). */
+function readSmallTextFiles(files: BuildFile[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const f of files) if (TEXT_KINDS.has(f.kind) && f.bytes <= READ_CHUNK) out.set(f.abs, fs.readFileSync(f.abs));
+  return out;
 }
 
 /** Perf data or time series of one test on one node, before grouping into runs. */
@@ -146,12 +158,13 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     ...listBuildFiles(dir),
     ...(opts.traces ?? []).map((t): BuildFile => ({ rel: t.rel, abs: t.path, kind: 'kubelet-traces', bytes: fs.statSync(t.path).size, host: t.host })),
   ];
-  // Hashing rereads every file: let it run while the parsers work, and let it
-  // finish before returning, whatever happens, so it never reads a directory
-  // that the caller has already removed.
-  const hash = contentHash(files);
+  const read = readSmallTextFiles(files);
+  // Hashing reads the other files again: let it run while the parsers work,
+  // and let it finish before returning, whatever happens, so it never reads a
+  // directory that the caller has already removed.
+  const hash = contentHash(files, read);
   try {
-    return { ...(await parseBuild(dir, files, opts)), contentHash: await hash };
+    return { ...(await parseBuild(dir, files, opts, read)), contentHash: await hash };
   } finally {
     await hash.catch(() => undefined);
   }
@@ -173,7 +186,12 @@ async function guarded(f: BuildFile, warnings: IngestWarning[], report: Reporter
 
 type Reporter = (f: BuildFile, blocks: number, items: number, skipped?: number) => void;
 
-async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOptions): Promise<Omit<BuildRecord, 'contentHash'>> {
+async function parseBuild(
+  dir: string,
+  files: BuildFile[],
+  opts: ReadBuildOptions,
+  read: ReadonlyMap<string, Buffer>,
+): Promise<Omit<BuildRecord, 'contentHash'>> {
   const warnings: IngestWarning[] = [];
   const reports: FileReport[] = [];
   const pieces: Piece[] = [];
@@ -193,7 +211,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
   for (const { kind, parse } of PROW_PARSERS) {
     for (const f of files.filter((f) => f.kind === kind)) {
       await guarded(f, warnings, report, () => {
-        const text = readText(f, warnings);
+        const text = readText(f, read, warnings);
         if (text === undefined) return report(f, 0, 0, 1);
         const parsed = parse(text, f.rel);
         Object.assign(prow, parsed.info);
@@ -209,7 +227,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
 
   async function readResultFile(f: BuildFile): Promise<void> {
     if (f.kind === 'perfdata' || f.kind === 'timeseries') {
-      const text = readText(f, warnings);
+      const text = readText(f, read, warnings);
       if (text === undefined) return report(f, 0, 0, 1);
       if (f.kind === 'perfdata') {
         const r = parsePerfDataText(text, { file: f.rel });
@@ -223,7 +241,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
         report(f, 1, r.series ? Object.keys(r.series.opSeries).length + Object.keys(r.series.resourceSeries).length : 0, r.series ? 0 : 1);
       }
     } else if (f.kind === 'junit') {
-      const text = readText(f, warnings);
+      const text = readText(f, read, warnings);
       if (text === undefined) return report(f, 0, 0, 1);
       const r = parseJUnit(text, f.rel);
       appendAll(warnings, r.warnings);
@@ -519,8 +537,8 @@ function appendPodItems<T>(to: T[], index: PodIndex<T>, events: readonly { pod?:
   }
 }
 
-function readText(f: BuildFile, warnings: IngestWarning[]): string | undefined {
-  const buf = fs.readFileSync(f.abs);
+function readText(f: BuildFile, read: ReadonlyMap<string, Buffer>, warnings: IngestWarning[]): string | undefined {
+  const buf = read.get(f.abs) ?? fs.readFileSync(f.abs);
   if (looksBinary(buf.subarray(0, 8192))) {
     warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
     return undefined;
