@@ -285,17 +285,25 @@ async function parseBuild(
     }
   }
 
-  // Hosts' logs are read side by side, so one's I/O overlaps another's parsing.
-  await Promise.all(
-    files
-      .filter((f) => f.kind === 'kubelet-log')
-      .map((f) =>
-        guarded(f, warnings, report, async () => {
-          const log = await readKubeletLogFile(f.abs, { file: f.rel, reference: prow.started });
-          tieKubeletLog(f, log, runs, warnings, report);
-        }),
+  // Hosts' logs are read side by side, so one's I/O overlaps another's parsing,
+  // and tied to runs in file order, so the report and warnings come out the
+  // same whichever read finishes first.
+  const logFiles = files.filter((f) => f.kind === 'kubelet-log');
+  const logs = await Promise.all(
+    logFiles.map((f) =>
+      readKubeletLogFile(f.abs, { file: f.rel, reference: prow.started }).then(
+        (log) => ({ log }),
+        (error: unknown) => ({ error }),
       ),
+    ),
   );
+  for (const [i, f] of logFiles.entries()) {
+    const got = logs[i];
+    await guarded(f, warnings, report, () => {
+      if ('error' in got) throw got.error;
+      tieKubeletLog(f, got.log, runs, warnings, report);
+    });
+  }
 
   // A host's trace files feed one collector: a span's parent may sit in another file.
   const traceHosts = new Map<string, BuildFile[]>();
