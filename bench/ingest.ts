@@ -1,6 +1,7 @@
 // Benchmark of the foundation: ingest of a generated job (100 builds, 20
 // tests x 3 node configs each) into a fresh database, and the `metrics`
-// query over a 5,000-build database. Prints figures; asserts nothing.
+// query over a 5,000-build database. Prints figures (wall and CPU time);
+// asserts nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,19 +48,26 @@ async function benchIngest(tmp: string): Promise<string[]> {
   const db = openDb(path.join(tmp, 'ingest.db'));
   let parseMs = 0;
   let writeMs = 0;
+  let parseCpuMs = 0;
+  let writeCpuMs = 0;
   let rows = 0;
   let runs = 0;
   const start = performance.now();
   for (const loc of discoverBuilds(jobDir)) {
     const a = performance.now();
+    const ca = cpuMs();
     const build = await readBuild(loc.path, { job: loc.job, number: loc.number, source: loc.path });
     const b = performance.now();
+    const cb = cpuMs();
     rows += writeBuild(db, build).rows;
     runs += build.runs.length;
     parseMs += b - a;
     writeMs += performance.now() - b;
+    parseCpuMs += cb - ca;
+    writeCpuMs += cpuMs() - cb;
   }
   const total = (performance.now() - start) / 1000;
+  const cpu = (parseCpuMs + writeCpuMs) / 1000;
   db.close();
   return [
     `Generated job: ${BUILDS} builds x 20 tests x 3 node configs = ${runs} runs, ${(bytes / 1e6).toFixed(0)} MB on disk (generated in ${(genMs / 1000).toFixed(1)} s).`,
@@ -73,6 +81,8 @@ async function benchIngest(tmp: string): Promise<string[]> {
     `| input MB/s | ${(bytes / 1e6 / total).toFixed(1)} |`,
     `| time parsing (readBuild) | ${(parseMs / 1000).toFixed(2)} s (${((100 * parseMs) / (parseMs + writeMs)).toFixed(0)} %) |`,
     `| time writing (writeBuild, SQLite) | ${(writeMs / 1000).toFixed(2)} s, ${Math.round(rows / (writeMs / 1000)).toLocaleString('en-US')} rows/s |`,
+    `| CPU time (all threads) | ${cpu.toFixed(2)} s: parsing ${(parseCpuMs / 1000).toFixed(2)} s, writing ${(writeCpuMs / 1000).toFixed(2)} s |`,
+    `| input MB per CPU second | ${(bytes / 1e6 / cpu).toFixed(1)} |`,
   ];
 }
 
@@ -158,6 +168,12 @@ function benchQuery(tmp: string): string[] {
     `| whole history (${QUERY_BUILDS} points) | ${quantile(times, 0.5)!.toFixed(2)} ms | ${quantile(times, 0.95)!.toFixed(2)} ms |`,
     `| last 50 builds (--from) | ${quantile(last50, 0.5)!.toFixed(2)} ms | ${quantile(last50, 0.95)!.toFixed(2)} ms |`,
   ];
+}
+
+/** CPU time of the process, every thread's (the kubelet reader's workers too): steadier than wall time on a busy machine. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function dirBytes(dir: string): number {

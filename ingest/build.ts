@@ -96,16 +96,28 @@ export function listBuildFiles(dir: string): BuildFile[] {
 }
 
 /** sha256 over the known files' paths and bytes: equal content, equal hash, wherever it came from. */
-export async function contentHash(files: BuildFile[]): Promise<string> {
+export async function contentHash(files: BuildFile[], read: ReadonlyMap<string, Buffer> = new Map()): Promise<string> {
   const h = createHash('sha256');
   for (const f of files) {
     h.update(f.rel + '\0');
+    const bytes = read.get(f.abs);
     // A build holds dozens of small files: one read each costs far less than a stream's open, reads and close.
-    if (f.bytes <= READ_CHUNK) h.update(fs.readFileSync(f.abs));
+    if (bytes) h.update(bytes);
+    else if (f.bytes <= READ_CHUNK) h.update(fs.readFileSync(f.abs));
     else for await (const chunk of fs.createReadStream(f.abs, { highWaterMark: READ_CHUNK })) h.update(chunk as Buffer);
     h.update('\0');
   }
   return h.digest('hex');
+}
+
+/** The kinds the parsers read whole as text. */
+const TEXT_KINDS: ReadonlySet<FileKind> = new Set(['started', 'finished', 'prowjob', 'perfdata', 'timeseries', 'junit']);
+
+/** The small text files of a build, read once for the hash and the parsers alike (a build has a hundred or more). */
+function readSmallTextFiles(files: BuildFile[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const f of files) if (TEXT_KINDS.has(f.kind) && f.bytes <= READ_CHUNK) out.set(f.abs, fs.readFileSync(f.abs));
+  return out;
 }
 
 /** Perf data or time series of one test on one node, before grouping into runs. */
@@ -146,12 +158,13 @@ export async function readBuild(dir: string, opts: ReadBuildOptions): Promise<Bu
     ...listBuildFiles(dir),
     ...(opts.traces ?? []).map((t): BuildFile => ({ rel: t.rel, abs: t.path, kind: 'kubelet-traces', bytes: fs.statSync(t.path).size, host: t.host })),
   ];
-  // Hashing rereads every file: let it run while the parsers work, and let it
-  // finish before returning, whatever happens, so it never reads a directory
-  // that the caller has already removed.
-  const hash = contentHash(files);
+  const read = readSmallTextFiles(files);
+  // Hashing reads the other files again: let it run while the parsers work,
+  // and let it finish before returning, whatever happens, so it never reads a
+  // directory that the caller has already removed.
+  const hash = contentHash(files, read);
   try {
-    return { ...(await parseBuild(dir, files, opts)), contentHash: await hash };
+    return { ...(await parseBuild(dir, files, opts, read)), contentHash: await hash };
   } finally {
     await hash.catch(() => undefined);
   }
@@ -173,7 +186,12 @@ async function guarded(f: BuildFile, warnings: IngestWarning[], report: Reporter
 
 type Reporter = (f: BuildFile, blocks: number, items: number, skipped?: number) => void;
 
-async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOptions): Promise<Omit<BuildRecord, 'contentHash'>> {
+async function parseBuild(
+  dir: string,
+  files: BuildFile[],
+  opts: ReadBuildOptions,
+  read: ReadonlyMap<string, Buffer>,
+): Promise<Omit<BuildRecord, 'contentHash'>> {
   const warnings: IngestWarning[] = [];
   const reports: FileReport[] = [];
   const pieces: Piece[] = [];
@@ -193,7 +211,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
   for (const { kind, parse } of PROW_PARSERS) {
     for (const f of files.filter((f) => f.kind === kind)) {
       await guarded(f, warnings, report, () => {
-        const text = readText(f, warnings);
+        const text = readText(f, read, warnings);
         if (text === undefined) return report(f, 0, 0, 1);
         const parsed = parse(text, f.rel);
         Object.assign(prow, parsed.info);
@@ -209,7 +227,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
 
   async function readResultFile(f: BuildFile): Promise<void> {
     if (f.kind === 'perfdata' || f.kind === 'timeseries') {
-      const text = readText(f, warnings);
+      const text = readText(f, read, warnings);
       if (text === undefined) return report(f, 0, 0, 1);
       if (f.kind === 'perfdata') {
         const r = parsePerfDataText(text, { file: f.rel });
@@ -223,7 +241,7 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
         report(f, 1, r.series ? Object.keys(r.series.opSeries).length + Object.keys(r.series.resourceSeries).length : 0, r.series ? 0 : 1);
       }
     } else if (f.kind === 'junit') {
-      const text = readText(f, warnings);
+      const text = readText(f, read, warnings);
       if (text === undefined) return report(f, 0, 0, 1);
       const r = parseJUnit(text, f.rel);
       appendAll(warnings, r.warnings);
@@ -267,17 +285,25 @@ async function parseBuild(dir: string, files: BuildFile[], opts: ReadBuildOption
     }
   }
 
-  // Hosts' logs are read side by side, so one's I/O overlaps another's parsing.
-  await Promise.all(
-    files
-      .filter((f) => f.kind === 'kubelet-log')
-      .map((f) =>
-        guarded(f, warnings, report, async () => {
-          const log = await readKubeletLogFile(f.abs, { file: f.rel, reference: prow.started });
-          tieKubeletLog(f, log, runs, warnings, report);
-        }),
+  // Hosts' logs are read side by side, so one's I/O overlaps another's parsing,
+  // and tied to runs in file order, so the report and warnings come out the
+  // same whichever read finishes first.
+  const logFiles = files.filter((f) => f.kind === 'kubelet-log');
+  const logs = await Promise.all(
+    logFiles.map((f) =>
+      readKubeletLogFile(f.abs, { file: f.rel, reference: prow.started }).then(
+        (log) => ({ log }),
+        (error: unknown) => ({ error }),
       ),
+    ),
   );
+  for (const [i, f] of logFiles.entries()) {
+    const got = logs[i];
+    await guarded(f, warnings, report, () => {
+      if ('error' in got) throw got.error;
+      tieKubeletLog(f, got.log, runs, warnings, report);
+    });
+  }
 
   // A host's trace files feed one collector: a span's parent may sit in another file.
   const traceHosts = new Map<string, BuildFile[]>();
@@ -447,7 +473,7 @@ function tieKubeletLog(
   for (const r of onHost) {
     const events = inWindow(result.events, r);
     appendAll(r.probes, events);
-    for (const key of podsOf(events)) appendAll(r.podStartups, startups.get(key) ?? []);
+    appendPodItems(r.podStartups, startups, events);
     kept += events.length;
   }
   report(f, result.lines, kept, result.skipped);
@@ -467,7 +493,7 @@ function tieTraces(host: string, result: Omit<TraceResult, 'lines' | 'skipped'>,
     const events = inWindow(result.events, r);
     appendAll(r.probes, events);
     r.spans ??= [];
-    for (const key of podsOf(events)) appendAll(r.spans, spans.get(key) ?? []);
+    appendPodItems(r.spans, spans, events);
   }
 }
 
@@ -492,28 +518,35 @@ function lowerBound(sorted: readonly { time: Micros }[], t: Micros): number {
   return lo;
 }
 
-const podKey = (p: { pod?: string; instance: number }) => `${p.pod}\0${p.instance}`;
+/** Items by pod, then by instance: looked up per event without building a key string. */
+type PodIndex<T> = Map<string, Map<number, T[]>>;
 
-/** The distinct pod instances of some events, in order of their first event. */
-function podsOf(events: readonly { pod?: string; instance: number }[]): Set<string> {
-  const keys = new Set<string>();
-  for (const e of events) keys.add(podKey(e));
-  return keys;
-}
-
-function byPod<T extends { pod: string; instance: number }>(items: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
+function byPod<T extends { pod: string; instance: number }>(items: readonly T[]): PodIndex<T> {
+  const out: PodIndex<T> = new Map();
   for (const x of items) {
-    const k = podKey(x);
-    const list = out.get(k);
+    let instances = out.get(x.pod);
+    if (!instances) out.set(x.pod, (instances = new Map()));
+    const list = instances.get(x.instance);
     if (list) list.push(x);
-    else out.set(k, [x]);
+    else instances.set(x.instance, [x]);
   }
   return out;
 }
 
-function readText(f: BuildFile, warnings: IngestWarning[]): string | undefined {
-  const buf = fs.readFileSync(f.abs);
+/** Appends the items of the pod instances of some events, each instance's once, in order of its first event. */
+function appendPodItems<T>(to: T[], index: PodIndex<T>, events: readonly { pod?: string; instance: number }[]): void {
+  const done = new Set<T[]>();
+  for (const e of events) {
+    const list = index.get(`${e.pod}`)?.get(e.instance);
+    if (list && !done.has(list)) {
+      done.add(list);
+      appendAll(to, list);
+    }
+  }
+}
+
+function readText(f: BuildFile, read: ReadonlyMap<string, Buffer>, warnings: IngestWarning[]): string | undefined {
+  const buf = read.get(f.abs) ?? fs.readFileSync(f.abs);
   if (looksBinary(buf.subarray(0, 8192))) {
     warnings.push({ file: f.rel, line: 1, message: 'binary data where text was expected; file skipped' });
     return undefined;

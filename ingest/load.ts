@@ -4,6 +4,7 @@
 // `force` rewrites it even when unchanged (reingest after a parser fix).
 import { UserError } from '../lib/errors';
 import type { DB } from '../lib/db/open';
+import type { Statement } from 'better-sqlite3';
 import { buildOrderKey, type BuildId } from '../lib/build-id';
 import { topStat, type BuildRecord, type ProbeEvent, type RunRecord } from '../lib/model';
 import { metricNameOf } from './parsers/metrics';
@@ -32,41 +33,66 @@ export class BuildConflictError extends UserError {
   }
 }
 
+/** Rows per many-row statement: most of the per-call cost is gone by 64, and 64 rows of the widest table stay far under SQLite's 32,766 parameters. */
+const BATCH = 64;
+
 /**
  * Rows of one table written many at a time: one statement of BATCH rows
- * where a build has that many, one row at a time for the rest. Fewer calls
- * into SQLite, and rows that arrive in index order go in as appends.
+ * while a build has that many, and the rest in one statement of their count
+ * at the end of the build. Fewer calls into SQLite, and rows that arrive in
+ * index order go in as appends. Rows wait in one reused array, passed as
+ * arguments: better-sqlite3 binds arguments directly but reads an array's
+ * values one property lookup at a time.
  */
 class BatchInsert {
-  private readonly one;
   private readonly many;
-  private readonly pending: unknown[] = [];
+  /** Statements for the last, shorter batch of a build, by its row count. */
+  private readonly rest = new Map<number, Statement>();
+  private readonly pending: unknown[];
+  private n = 0;
 
   constructor(
-    db: DB,
-    head: string,
+    private readonly db: DB,
+    private readonly head: string,
     private readonly columns: number,
   ) {
-    const row = `(${Array(columns).fill('?').join(', ')})`;
-    this.one = db.prepare(`${head} VALUES ${row}`);
-    this.many = db.prepare(`${head} VALUES ${Array(BATCH).fill(row).join(', ')}`);
+    this.many = db.prepare(this.sql(BATCH));
+    this.pending = new Array<unknown>(BATCH * columns);
+  }
+
+  private sql(rows: number): string {
+    const row = `(${Array(this.columns).fill('?').join(', ')})`;
+    return `${this.head} VALUES ${Array(rows).fill(row).join(', ')}`;
   }
 
   add(...values: unknown[]): void {
-    for (const v of values) this.pending.push(v);
-    if (this.pending.length === BATCH * this.columns) {
-      this.many.run(this.pending);
-      this.pending.length = 0;
+    const pending = this.pending;
+    let n = this.n;
+    for (let i = 0; i < values.length; i++) pending[n++] = values[i];
+    if (n === pending.length) {
+      this.many.run(...pending);
+      n = 0;
     }
+    this.n = n;
   }
 
   flush(): void {
-    for (let i = 0; i < this.pending.length; i += this.columns) this.one.run(this.pending.slice(i, i + this.columns));
-    this.pending.length = 0;
+    if (this.n === 0) return;
+    const rows = this.n / this.columns;
+    let stmt = this.rest.get(rows);
+    if (!stmt) {
+      stmt = this.db.prepare(this.sql(rows));
+      this.rest.set(rows, stmt);
+    }
+    this.n = 0;
+    stmt.run(...this.pending.slice(0, rows * this.columns));
+  }
+
+  /** Forgets rows of a build that failed before they were written. */
+  clear(): void {
+    this.n = 0;
   }
 }
-
-const BATCH = 64;
 
 /** Prepared statements, built once per database handle. */
 class Statements {
@@ -89,6 +115,8 @@ class Statements {
   readonly insertProbe;
   readonly insertStartup;
   readonly insertSpan;
+  /** Every batched table: a build's last rows are written when the build is. */
+  readonly batches: readonly BatchInsert[];
 
   constructor(db: DB) {
     this.job = db.prepare('INSERT INTO jobs (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
@@ -143,10 +171,12 @@ class Statements {
                               depth, error, attributes, line)`,
       16,
     );
-    this.insertStartup = db.prepare(
-      `INSERT OR REPLACE INTO pod_startups (run_id, pod, uid, instance, slo_duration_s, e2e_duration_s, flagged)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    this.insertStartup = new BatchInsert(
+      db,
+      'INSERT OR REPLACE INTO pod_startups (run_id, pod, uid, instance, slo_duration_s, e2e_duration_s, flagged)',
+      7,
     );
+    this.batches = [this.insertStat, this.insertPoint, this.insertProbe, this.insertSpan, this.insertStartup];
   }
 }
 
@@ -170,6 +200,7 @@ export function ensureJob(db: DB, name: string): number {
 
 export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): LoadResult {
   const s = prepared(db);
+  for (const b of s.batches) b.clear();
   const write = db.transaction((): LoadResult => {
     const jobId = ensureJob(db, build.job);
     const existing = s.existing.get(jobId, build.number);
@@ -202,6 +233,7 @@ export function writeBuild(db: DB, build: BuildRecord, opts: LoadOptions = {}): 
     );
     let rows = 1;
     for (const run of build.runs) rows += writeRun(s, { id: buildId, jobId, number: build.number, key, started: build.started }, run);
+    for (const b of s.batches) b.flush();
     return { outcome: existing ? 'replaced' : 'inserted', buildId, rows };
   });
   return write.immediate();
@@ -290,20 +322,8 @@ function writeRun(s: Statements, build: BuildKey, run: RunRecord): number {
     );
     rows++;
   }
-  s.insertStat.flush();
-  s.insertPoint.flush();
-  s.insertProbe.flush();
-  s.insertSpan.flush();
   for (const p of run.podStartups) {
-    s.insertStartup.run(
-      runId,
-      p.pod,
-      p.uid ?? null,
-      p.instance,
-      p.sloDuration ?? null,
-      p.e2eDuration ?? null,
-      p.flagged ? 1 : 0,
-    );
+    s.insertStartup.add(runId, p.pod, p.uid ?? null, p.instance, p.sloDuration ?? null, p.e2eDuration ?? null, p.flagged ? 1 : 0);
     rows++;
   }
   return rows;

@@ -77,6 +77,33 @@ describe('writeBuild', () => {
     expect((db.prepare('SELECT content_hash FROM builds').get() as { content_hash: string }).content_hash).toBe('hash-1201');
   });
 
+  it('writes nothing of a failed build into the next one', () => {
+    const { db } = freshDb();
+    const broken = buildRecord(1201, {
+      runs: [runRecord(), runRecord({ test: 'resource_10', probes: [{ probe: 'create', instance: 0, time: 1, source: 'bogus' as 'test' }] })],
+    });
+    expect(() => writeBuild(db, broken)).toThrow(/CHECK constraint/);
+    writeBuild(db, buildRecord(1202));
+    expect(count(db, 'probe_events')).toBe(2);
+    expect(count(db, 'metric_stats')).toBe(6);
+    expect(count(db, 'pod_startups')).toBe(1);
+  });
+
+  it('writes every row of runs with more rows than one statement holds, each run\'s probe events in probe and time order', () => {
+    const { db } = freshDb();
+    const t0 = 1_700_215_100_000_000;
+    const probes = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ probe: i % 2 ? 'running' : 'create', pod: `p/pod-${i}`, uid: `u-${i}`, instance: 0, time: t0 + (n - i) * 1000, source: 'kubelet' as const }));
+    const runs = [runRecord({ probes: probes(100) }), runRecord({ test: 'resource_10', probes: probes(70) })];
+    const res = writeBuild(db, buildRecord(1201, { runs }));
+    expect(res.rows).toBe(1 + 2 * (1 + 2 + 6 + 2 + 2 + 1) + 170);
+    const rows = db.prepare('SELECT run_id, probe, t_us FROM probe_events ORDER BY id').raw().all() as [number, string, number][];
+    expect(rows).toHaveLength(170);
+    const sorted = [...rows].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
+    expect(rows).toEqual(sorted);
+    expect(count(db, 'pod_startups')).toBe(2);
+  });
+
   it('keeps a second item for the same plot but plots only the first', () => {
     const { db } = freshDb();
     const r = runRecord();
