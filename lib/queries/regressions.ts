@@ -239,12 +239,31 @@ function lastAnalysed(sig: string): string | undefined {
   }
 }
 
+/**
+ * Answers of isFresh per connection, valid while the database is as it was:
+ * a page asks once per chart, and the signature reads every build of the job.
+ * data_version moves with other connections' commits, total_changes() with
+ * this one's.
+ */
+const freshness = new WeakMap<DB, { at: string; jobs: Map<number, boolean> }>();
+
 /** Whether the stored change points of a job were computed from its builds as they are now. */
 function isFresh(db: DB, id: number): boolean {
-  const state = db
-    .prepare<[number], { builds_signature: string }>('SELECT builds_signature FROM change_point_state WHERE job_id = ?')
-    .get(id);
-  return state?.builds_signature === signature(db, id);
+  const { version, changes } = db
+    .prepare<[], { version: number; changes: number }>('SELECT (SELECT data_version FROM pragma_data_version) AS version, total_changes() AS changes')
+    .get()!;
+  const at = `${version}:${changes}`;
+  let memo = freshness.get(db);
+  if (memo?.at !== at) freshness.set(db, (memo = { at, jobs: new Map() }));
+  let fresh = memo.jobs.get(id);
+  if (fresh === undefined) {
+    const state = db
+      .prepare<[number], { builds_signature: string }>('SELECT builds_signature FROM change_point_state WHERE job_id = ?')
+      .get(id);
+    fresh = state?.builds_signature === signature(db, id);
+    memo.jobs.set(id, fresh);
+  }
+  return fresh;
 }
 
 /** Jobs whose stored change points were not computed from their builds as they are now (written by a path that did not refresh them). */
