@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { expect, inject } from 'vitest';
 import { tempDir } from '../helpers';
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results');
@@ -26,3 +27,10 @@ export async function launch(): Promise<BrowserContext> {
 }
 
 export const shot = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
+
+/** A GET of the test server's JSON API that must answer 200. */
+export async function api<T>(path: string): Promise<T> {
+  const res = await fetch(inject('baseUrl') + path);
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}

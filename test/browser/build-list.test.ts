@@ -6,7 +6,7 @@
 // page's words for an unknown probe and for probes the wrong way round.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launch, shot } from './browser';
+import { api, launch, shot } from './browser';
 
 const JOB = 'demo-node-kubelet-benchmark';
 const TEST = 'density_create_batch_105_0_0';
@@ -39,12 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(base + path);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
 
 async function open(path: string) {
   await page.goto(base + path, { waitUntil: 'networkidle' });

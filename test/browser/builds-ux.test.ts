@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { formatValue } from '../../app/components/format';
-import { launch, shot } from './browser';
+import { api, launch, shot } from './browser';
 
 const JOB = 'demo-node-kubelet-benchmark';
 const TEST = 'density_create_batch_105_0_0';
@@ -27,12 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(base + path);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
 
 const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const buildsUrl = (o: Record<string, string> = {}) => `/jobs/${JOB}/builds?${q({ test: TEST, ...COS, ...o })}`;
