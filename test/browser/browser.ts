@@ -1,5 +1,5 @@
 // Debian's Chromium driven by playwright-core, headless with a fresh profile (user data dir),
-// and where screenshots go.
+// where screenshots go, and the test server's JSON API.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
