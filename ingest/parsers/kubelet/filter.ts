@@ -10,12 +10,6 @@
 // only ADD lines, where the marker's first bytes `SyncLoo` would hand back
 // every housekeeping, SYNC and PLEG line (a quarter of a verbose log).
 //
-// Each window is a pass over every block, so markers share windows: a marker
-// holding a window already chosen is found through it, and two windows that
-// begin alike become their common start when it is at least SHARED_BYTES
-// long (the six SyncLoop markers are all found through `Loop `: one pass that
-// hands back every SyncLoop line costs less than six that hand back few).
-//
 // A line holding a marker's first 7 bytes (its anchor) is a candidate, as the
 // old reader had it: a candidate that is not valid UTF-8 is unreadable, and
 // the first candidate that reads as klog or JSON dates the log. The scanner
@@ -27,8 +21,6 @@
 import type { ProbeRule } from './probes';
 
 export const WINDOW_BYTES = 7;
-/** The shortest window shared by markers. */
-const SHARED_BYTES = 5;
 
 /**
  * Bytes from rarest to commonest in kubelet logs (counted in real and bench
@@ -88,33 +80,12 @@ export function byteFilter(rules: readonly ProbeRule[]): ByteFilter {
   rules.forEach((rule, r) => {
     for (const m of rule.markers) {
       const bytes = Buffer.from(m, 'utf8');
-      const [w, at] = windowFor(f, bytes);
+      const at = windowOf(bytes);
+      const w = indexIn(f.windows, bytes.subarray(at, at + WINDOW_BYTES));
       (f.markers[w] ??= []).push({ bytes, at, row: 1 << r });
       indexIn(f.anchors, bytes.subarray(0, WINDOW_BYTES));
     }
     f.rowRequires.push((rule.requires ?? []).map((req) => indexIn(f.requires, Buffer.from(req, 'utf8'))));
   });
   return f;
-}
-
-/** The window (an index into `f.windows`) `marker` is found through, and where it starts in the marker. */
-function windowFor(f: ByteFilter, marker: Buffer): [number, number] {
-  for (let w = 0; w < f.windows.length; w++) {
-    const at = marker.indexOf(f.windows[w]);
-    if (at !== -1) return [w, at];
-  }
-  const at = windowOf(marker);
-  const own = marker.subarray(at, at + WINDOW_BYTES);
-  for (let w = 0; w < f.windows.length; w++) {
-    let n = 0;
-    while (n < own.length && n < f.windows[w].length && own[n] === f.windows[w][n]) n++;
-    // The markers found through the longer window start where they did: only its end is cut.
-    if (n >= SHARED_BYTES) {
-      f.windows[w] = f.windows[w].subarray(0, n);
-      return [w, at];
-    }
-  }
-  f.windows.push(Buffer.from(own));
-  f.markers.push([]);
-  return [f.windows.length - 1, at];
 }
