@@ -18,6 +18,7 @@
 // yield a probe; and a marker spelled with an escape (`SyncLoop \u0041DD`) is
 // not seen.
 import fs from 'node:fs';
+import os from 'node:os';
 import type { IngestWarning, KubeletLogResult, KubeletPod, Micros, PodStartup, ProbeEvent } from '../../../lib/model';
 import { forEachFact, type Fact, type FactsData, type LineStamp } from './facts';
 import { gunzip, maybeGunzip, type Decompressed } from './gunzip';
@@ -45,7 +46,7 @@ export interface ReadKubeletLogOptions {
   splitBytes?: number;
   /** Size of those pieces (default 16 MiB: pieces of equal work end together). */
   pieceBytes?: number;
-  /** Worker threads for a split file (default: one per core but this one; 0: pieces read in this thread). */
+  /** Worker threads for a split file (default: one per idle core but this one's; 0: pieces read in this thread). */
   workers?: number;
 }
 
@@ -333,6 +334,20 @@ async function readDecompressed(source: Decompressed, opts: ReadKubeletLogOption
   return r.finish(opts, warnings, zone);
 }
 
+/**
+ * Worker threads to start by default. Each compiles the reader afresh, which
+ * costs about as much CPU as reading the first 250 MiB (a 256 MiB dense log:
+ * 2.2 s of CPU read once in a fresh process, 1.0 s read again in it): a worker
+ * saves time only on a core that would otherwise idle, and on a busy machine
+ * it only adds that CPU (issue #12: 7.7x grep with a worker on a dense log, 5.6x alone).
+ */
+function defaultWorkers(): number {
+  const cores = os.availableParallelism();
+  const idle = Math.floor(cores - os.loadavg()[0]);
+  // The load may count this thread already: a core it leaves is one more worker.
+  return Math.max(0, Math.min(cores - 1, idle));
+}
+
 function isGzip(fd: number): boolean {
   const magic = Buffer.alloc(2);
   return fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
@@ -359,6 +374,7 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
   if (gzip) return readDecompressed(gunzip(bytes()), opts, () => gunzip(bytes()).chunks);
   const pieceBytes = Math.max(1, opts.pieceBytes ?? DEFAULT_PIECE_BYTES);
   const split = size >= (opts.splitBytes ?? DEFAULT_SPLIT_BYTES) && size > pieceBytes;
+  const workers = split ? (opts.workers ?? defaultWorkers()) : 0;
   const r = new Replay();
   const warnings: IngestWarning[] = [];
   try {
@@ -367,8 +383,8 @@ export async function readKubeletLogFile(file: string, opts: ReadKubeletLogOptio
       size,
       {
         pieceBytes: split ? pieceBytes : Math.max(size, 1),
-        threads: split && opts.workers !== 0,
-        ...(opts.workers ? { workers: opts.workers } : {}),
+        threads: split && workers > 0,
+        workers,
         maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       },
       (facts) => r.piece(facts),

@@ -268,9 +268,10 @@ export class LineScanner {
         if (!held) rows &= ~(1 << r);
       }
       if (rows !== 0 || (candidate && this.rowless)) {
+        const rowless = this.rowless;
         this.rowless = this.onLine(buf.toString('utf8', p, nl > p && buf[nl - 1] === CR ? nl - 1 : nl), line, this.base + p, rows);
         // Dated: anchors are searched no more, unless this stretch needs them.
-        if (!this.rowless && !suspect) nextAnchor.fill(NONE);
+        if (rowless && !this.rowless && !suspect) nextAnchor.fill(NONE);
       }
       p = nl + 1;
     }

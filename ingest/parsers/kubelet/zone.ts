@@ -28,7 +28,14 @@ export interface ZoneLine {
 /** Hits looked at before giving up: plenty for the first Event of a log, little for a log full of `+0000 UTC`. */
 export const MAX_CANDIDATES = 4096;
 
-const NEEDLES = [' +0', ' +1', ' -0', ' -1'].map((s) => Buffer.from(s, 'latin1'));
+/**
+ * An offset starts ` +0`, ` +1`, ` -0` or ` -1`; searched from its sign, as a
+ * space before it is checked in place: Buffer.indexOf runs memchr on a
+ * needle's first byte, and a space is every few bytes of a log (a log with no
+ * zoned time was read several times slower than by its reader).
+ */
+const SIGNS = ['+0', '+1', '-0', '-1'].map((s) => Buffer.from(s, 'latin1'));
+const SPACE = 0x20;
 /** Bytes before the needle a Go time can take: `2006-01-02 15:04:05.999999999`. */
 const BEFORE = 30;
 /** Bytes from the needle on: ` -0700 ABBRV` and a byte past it. */
@@ -88,8 +95,12 @@ export class ZoneSearch {
     const from = Math.max(0, this.tail.length - AFTER);
     let best = -1;
     let hit: Omit<ZoneLine, 'line'> | undefined;
-    for (const needle of NEEDLES) {
-      for (let i = buf.indexOf(needle, from); i !== -1 && (best === -1 || i < best); i = buf.indexOf(needle, i + 1)) {
+    for (const sign of SIGNS) {
+      for (let j = buf.indexOf(sign, from + 1); j !== -1; j = buf.indexOf(sign, j + 1)) {
+        // The offset's space, where the time's hit starts.
+        const i = j - 1;
+        if (best !== -1 && i >= best) break;
+        if (buf[i] !== SPACE) continue;
         // Cut short by the chunk's end: looked at again with the next one.
         if (i + AFTER > buf.length && !this.ended) break;
         if (i + OFFSET_BYTES > buf.length) break;
