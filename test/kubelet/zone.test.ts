@@ -9,7 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readKubeletLog, readKubeletLogFile } from '../../ingest/parsers/kubelet/reader';
-import { MAX_CANDIDATES, ZoneSearch } from '../../ingest/parsers/kubelet/zone';
+import { MAX_CANDIDATES, MAX_SEARCH_BYTES, ZoneSearch } from '../../ingest/parsers/kubelet/zone';
 import { chunksOf, probesOf } from './helpers';
 
 const FILE = path.resolve(import.meta.dirname, '../fixtures/kubelet-zone/cest-no-observed.log');
@@ -106,5 +106,18 @@ describe('ZoneSearch', () => {
     expect(s.done).toBe(true);
     s.push(Buffer.from(line(1, '2026-09-15 15:59:53 +0200 CEST')));
     expect(s.found).toBeUndefined();
+  });
+
+  it('stops looking after the first MAX_SEARCH_BYTES of a log', () => {
+    const filler = Buffer.from('I0915 15:59:53.000000    1843 kubelet.go:2431] "SyncLoop (housekeeping)"\n');
+    const early = new ZoneSearch();
+    early.push(Buffer.alloc(MAX_SEARCH_BYTES - 4096, filler));
+    early.push(Buffer.from(line(1, '2026-09-15 15:59:53 +0200 CEST')));
+    expect(early.found).toMatchObject({ offsetUs: 2 * 3600e6 });
+    const late = new ZoneSearch();
+    late.push(Buffer.alloc(MAX_SEARCH_BYTES + 4096, filler));
+    expect(late.done).toBe(true);
+    late.push(Buffer.from(line(1, '2026-09-15 15:59:53 +0200 CEST')));
+    expect(late.end()).toBeUndefined();
   });
 });
