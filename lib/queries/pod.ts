@@ -8,11 +8,12 @@
 import type { BuildId } from '../build-id';
 import type { DB } from '../db/open';
 import { podAgreement, runAgreement, type PodAgreement, type RunAgreement } from '../agreement';
-import type { Micros, ProbeEvent, ProbeSource, SpanKindName } from '../model';
+import type { Micros, ProbeSource, SpanKindName } from '../model';
 import { toIso } from '../time';
 import { startupOrder } from '../tracing';
 import { SelectionError } from './errors';
 import { jobId } from './selection';
+import { toProbeEvent, type ProbeEventRow } from './probe-events';
 
 export interface PodQuery {
   job: string;
@@ -81,13 +82,7 @@ interface RunRow {
   host: string | null;
 }
 
-interface ProbeRow {
-  probe: string;
-  pod: string | null;
-  uid: string | null;
-  instance: number;
-  t_us: number;
-  source: ProbeSource;
+interface ProbeRow extends ProbeEventRow {
   line: number | null;
   offset: number | null;
 }
@@ -106,15 +101,6 @@ interface SpanRow {
   attributes: string;
   uid: string | null;
 }
-
-const toEvent = (r: ProbeRow): ProbeEvent => ({
-  probe: r.probe,
-  ...(r.pod === null ? {} : { pod: r.pod }),
-  ...(r.uid === null ? {} : { uid: r.uid }),
-  instance: r.instance,
-  time: r.t_us,
-  source: r.source,
-});
 
 function buildOf(db: DB, job: string, build: BuildId): { id: number; source: string } {
   const row = db
@@ -190,7 +176,7 @@ export function podView(db: DB, q: PodQuery): PodView {
     throw new SelectionError(`no life ${instance} of pod ${q.pod} in build ${q.build}`, instances.map((i) => `--instance ${i}`));
   }
   const mine = rows.filter((r) => r.instance === instance);
-  const events = mine.map(toEvent);
+  const events = mine.map(toProbeEvent);
   const order = startupOrder([...new Set(events.map((e) => e.probe))], events);
   const probes: PodProbe[] = mine
     .map((r) => ({ probe: r.probe, source: r.source, time: r.t_us, line: r.line, offset: r.offset }))
@@ -234,7 +220,7 @@ export function podView(db: DB, q: PodQuery): PodView {
     probes,
     spans,
     agreement: podAgreement(events),
-    runAgreement: runAgreement(eventsOf(db, run.id).map(toEvent)),
+    runAgreement: runAgreement(eventsOf(db, run.id).map(toProbeEvent)),
   };
 }
 
@@ -255,7 +241,7 @@ export function runAgreementOf(db: DB, q: RunAgreementQuery): RunAgreement[] {
   if (!run) throw new SelectionError(`no run of ${q.test} on ${q.image} / ${q.machine} in build ${q.build}`);
   const spans = db.prepare<[number], { found: number }>("SELECT EXISTS (SELECT 1 FROM probe_events WHERE run_id = ? AND source = 'span') AS found").get(run.id)!;
   if (!spans.found) return [];
-  return runAgreement(eventsOf(db, run.id).map(toEvent));
+  return runAgreement(eventsOf(db, run.id).map(toProbeEvent));
 }
 
 // ---------------------------------------------------------------- the log view and the JSON form

@@ -4,7 +4,7 @@
 import type { DB } from '../db/open';
 import { buildLinks } from '../links';
 import { jobLinkTemplates } from './sync';
-import type { BuildLinks, Micros, ProbeEvent, ProbeSource } from '../model';
+import type { BuildLinks, Micros, ProbeSource } from '../model';
 import { PROBES, SPAN_PROBES } from '../model';
 import {
   segmentBreakdown,
@@ -19,6 +19,7 @@ import type { BuildId } from '../build-id';
 import { resolveWindow, type BuildRangeQuery, type BuildWindow, type ResolvedWindow } from './builds';
 import { SelectionError } from './errors';
 import { resolveSelection, type ResolvedSelection, type Selection } from './selection';
+import { runProbeEvents } from './probe-events';
 
 /** Where each known probe comes from, so a page can say why one was never seen. */
 export const PROBE_ORIGINS: Record<string, string> = {
@@ -112,24 +113,6 @@ interface RunRow {
   prow_url: string | null;
 }
 
-interface EventRow {
-  probe: string;
-  pod: string | null;
-  uid: string | null;
-  instance: number;
-  t_us: number;
-  source: ProbeSource;
-}
-
-const toEvent = (r: EventRow): ProbeEvent => ({
-  probe: r.probe,
-  ...(r.pod === null ? {} : { pod: r.pod }),
-  ...(r.uid === null ? {} : { uid: r.uid }),
-  instance: r.instance,
-  time: r.t_us,
-  source: r.source,
-});
-
 const RUNS = `SELECT r.id, r.build AS number, r.build_started_us AS started_us, b.version, b.result, b.prow_url
               FROM runs r JOIN builds b ON b.id = r.build_id`;
 
@@ -141,19 +124,6 @@ function runsIn(db: DB, sel: ResolvedSelection, w: ResolvedWindow): RunRow[] {
 
 function runOf(db: DB, sel: ResolvedSelection, build: BuildId): RunRow | undefined {
   return db.prepare<[number, BuildId], RunRow>(`${RUNS} WHERE r.series_id = ? AND r.build = ?`).get(sel.seriesId, build);
-}
-
-function eventsOf(db: DB, runId: number, probes?: readonly [string, string]): ProbeEvent[] {
-  const rows = probes
-    ? db
-        .prepare<[number, string, string], EventRow>(
-          'SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ? AND probe IN (?, ?) ORDER BY t_us',
-        )
-        .all(runId, probes[0], probes[1])
-    : db
-        .prepare<[number], EventRow>('SELECT probe, pod, uid, instance, t_us, source FROM probe_events WHERE run_id = ? ORDER BY t_us')
-        .all(runId);
-  return rows.map(toEvent);
 }
 
 /** Distinct probes of some runs by walking the (run_id, probe) index, not by reading every event. */
@@ -178,7 +148,7 @@ export function traceRun(db: DB, q: TraceQuery): RunTrace {
   const run = runOf(db, sel, q.build);
   checkProbes(db, sel, q.job, [q.from, q.to]);
   if (!run) throw new SelectionError(`no run of ${q.test} on ${sel.node.image} / ${sel.node.machine} in build ${q.build}`);
-  const result = traceLatency(eventsOf(db, run.id, [q.from, q.to]), q.from, q.to);
+  const result = traceLatency(runProbeEvents(db, run.id, [q.from, q.to]), q.from, q.to);
   return { ...result, build: q.build, test: sel.test, image: sel.node.image, machine: sel.node.machine, reversed: isReversed(result) };
 }
 
@@ -254,7 +224,7 @@ export function tracingView(db: DB, q: TracingQuery): TracingView {
     version: r.version,
     result: r.result,
     links: buildLinks(q.job, { number: r.number, prowUrl: r.prow_url }, templates),
-    ...traceLatency(eventsOf(db, r.id, [from, to]), from, to),
+    ...traceLatency(runProbeEvents(db, r.id, [from, to]), from, to),
   }));
 
   const chosen = q.build !== undefined ? runOf(db, sel, q.build) : runs[runs.length - 1];
@@ -267,7 +237,7 @@ export function tracingView(db: DB, q: TracingQuery): TracingView {
     // One story at a time: between two log probes the log's steps, between two span probes the spans', both when the ends mix.
     const isSpan = (p: string) => seen.get(p) === 'span';
     const stories = isSpan(from) && isSpan(to) ? 'span' : isSpan(from) || isSpan(to) ? 'both' : 'log';
-    const events = eventsOf(db, chosen.id).filter((e) => stories === 'both' || (e.source === 'span') === (stories === 'span'));
+    const events = runProbeEvents(db, chosen.id).filter((e) => stories === 'both' || (e.source === 'span') === (stories === 'span'));
     const order = startupOrder([...new Set(events.map((e) => e.probe))], events);
     const i = order.indexOf(from);
     const j = order.indexOf(to);
