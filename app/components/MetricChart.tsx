@@ -9,6 +9,7 @@
 // own marker; charts of one page may share a crosshair (syncId); the y axis
 // may be logarithmic, and a stat far smaller than the others may get an axis
 // of its own on the right. "CSV" downloads the points shown.
+import ExternalLinks from '@/app/components/ExternalLinks';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState } from 'react';
@@ -451,16 +452,7 @@ export default function MetricChart(props: MetricChartProps) {
                 time series →
               </Link>
             ) : null}
-            {pin.links?.prow ? (
-              <a href={pin.links.prow} target="_blank" rel="noreferrer" data-link="prow">
-                Prow ↗
-              </a>
-            ) : null}
-            {pin.links?.artifacts ? (
-              <a href={pin.links.artifacts} target="_blank" rel="noreferrer" data-link="artifacts">
-                artifacts ↗
-              </a>
-            ) : null}
+            <ExternalLinks links={pin.links} />
             <button type="button" className="linklike" onClick={() => setPinned(null)} aria-label="unpin">
               ×
             </button>

@@ -1,6 +1,7 @@
 // The build list of a job: every build, newest first, with its result,
 // version, duration, runs, the warnings its ingest left (expandable, each with
 // its file and line) and its links (Prow, artifacts, the time series).
+import ExternalLinks from '@/app/components/ExternalLinks';
 import Link from 'next/link';
 import { buildEntries, type BuildEntry } from '@/lib/queries/builds';
 import { serverDb } from '@/lib/server/db';
@@ -110,16 +111,7 @@ function Row({ job, b }: { job: string; b: BuildEntry }) {
               time series
             </Link>
           ) : null}
-          {b.links.prow ? (
-            <a href={b.links.prow} target="_blank" rel="noreferrer" data-link="prow">
-              Prow ↗
-            </a>
-          ) : null}
-          {b.links.artifacts ? (
-            <a href={b.links.artifacts} target="_blank" rel="noreferrer" data-link="artifacts">
-              artifacts ↗
-            </a>
-          ) : null}
+          <ExternalLinks links={b.links} />
         </span>
       </td>
     </tr>

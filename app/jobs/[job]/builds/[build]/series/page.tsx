@@ -2,6 +2,7 @@
 // reached each probe since the test started, kubelet and runtime CPU and
 // memory on the same time axis (fitted to the pod events, zoomable), and the
 // kubelet's own pod startup SLO durations.
+import ExternalLinks from '@/app/components/ExternalLinks';
 import Link from 'next/link';
 import { runSeries, type RunSeries } from '@/lib/queries/series';
 import { serverDb } from '@/lib/server/db';
@@ -46,16 +47,7 @@ function Series({ s, probesParam, zoomParam }: { s: RunSeries; probesParam?: str
             {s.commit ? <> · <span className="mono" title={s.commit}>{s.commit.slice(0, 12)}</span></> : null}
             {s.result ? <> · {s.result}</> : null}
           </span>
-          {s.links.prow ? (
-            <a href={s.links.prow} target="_blank" rel="noreferrer" data-link="prow">
-              Prow ↗
-            </a>
-          ) : null}
-          {s.links.artifacts ? (
-            <a href={s.links.artifacts} target="_blank" rel="noreferrer" data-link="artifacts">
-              artifacts ↗
-            </a>
-          ) : null}
+          <ExternalLinks links={s.links} />
         </div>
         <div className="selgroup shrinks">
           <span className="grouplabel">Run</span>
