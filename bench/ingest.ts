@@ -176,7 +176,8 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function dirBytes(dir: string): number {
+/** Bytes of every file under `dir`. */
+export function dirBytes(dir: string): number {
   let n = 0;
   for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, ent.name);

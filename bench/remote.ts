@@ -14,7 +14,7 @@ import { DEFAULT_DEMO, DEMO_NODES, writeDemoJob } from '../ingest/demo/generate'
 import { ingestRemote, remoteSettingsFromEnv } from '../ingest/remote';
 import { openDb } from '../lib/db/open';
 import { S3Fixture } from '../test/remote/s3-server';
-import { twentyTests } from './ingest';
+import { dirBytes, twentyTests } from './ingest';
 
 const BUILDS = Number(process.env.KPD_BENCH_REMOTE_BUILDS ?? 100);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -48,15 +48,6 @@ function kpdIngest(env: Record<string, string>, ...args: string[]): Promise<Time
       }
     });
   });
-}
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, ent.name);
-    n += ent.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return n;
 }
 
 export async function run(): Promise<string> {
